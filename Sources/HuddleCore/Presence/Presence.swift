@@ -1,0 +1,23 @@
+/// Someone present on a channel: one entry per connection.
+public struct PresenceMember: Sendable, Hashable, Codable {
+    /// The connection's id, unique across replicas.
+    public var id: String
+    /// The display name others see.
+    public var name: String
+
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// Who is on each channel, across replicas.
+///
+/// Cluster backends keep entries alive by heartbeat and let them expire, so a crashed
+/// replica's members disappear everywhere within seconds.
+public protocol Presence: Sendable {
+    func join(_ member: PresenceMember, channel: String) async throws
+    func leave(memberID: String, channel: String) async throws
+    /// Members in the order they joined.
+    func members(of channel: String) async throws -> [PresenceMember]
+}

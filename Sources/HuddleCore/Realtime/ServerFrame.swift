@@ -1,0 +1,123 @@
+/// Every frame the server sends over the realtime WebSocket, rendered as JSON text.
+///
+/// The protocol is documented in `docs/PROTOCOL.md`; this type is its single source.
+public enum ServerFrame: Sendable, Hashable {
+    case welcome(connectionID: String, name: String)
+    case event(StoredEvent)
+    case subscribed(channel: String, offset: Int64)
+    case unsubscribed(channel: String)
+    case ack(id: String, offset: Int64)
+    case error(id: String?, channel: String?, code: String, message: String)
+    case signal(channel: String, from: PresenceMember, name: String, data: JSONValue)
+    case presenceSnapshot(channel: String, members: [PresenceMember])
+    case presenceChange(channel: String, action: PresenceAction, member: PresenceMember)
+    case pong(id: String?)
+
+    public enum PresenceAction: String, Sendable, Hashable {
+        case join, leave
+    }
+
+    /// Machine-readable error codes of `error` frames.
+    public enum ErrorCode: String, Sendable, Hashable {
+        case badRequest = "bad_request"
+        case unknownType = "unknown_type"
+        case unknownChannel = "unknown_channel"
+        case unknownCommand = "unknown_command"
+        case notSubscribed = "not_subscribed"
+        case conflict
+        case rateLimited = "rate_limited"
+        case tooManyChannels = "too_many_channels"
+        case unavailable
+        case internalError = "internal"
+    }
+
+    public var text: String {
+        var text = "{\"type\":"
+        switch self {
+        case .welcome(let connectionID, let name):
+            text += "\"welcome\",\"connectionId\":"
+            JSONText.appendString(connectionID, to: &text)
+            text += ",\"name\":"
+            JSONText.appendString(name, to: &text)
+        case .event(let event):
+            text += "\"event\",\"channel\":"
+            JSONText.appendString(event.stream, to: &text)
+            text += ",\"offset\":\(event.offset),\"name\":"
+            JSONText.appendString(event.name, to: &text)
+            text += ",\"data\":"
+            text += event.data
+            text += ",\"time\":\(event.recordedAt)"
+        case .subscribed(let channel, let offset):
+            text += "\"subscribed\",\"channel\":"
+            JSONText.appendString(channel, to: &text)
+            text += ",\"offset\":\(offset)"
+        case .unsubscribed(let channel):
+            text += "\"unsubscribed\",\"channel\":"
+            JSONText.appendString(channel, to: &text)
+        case .ack(let id, let offset):
+            text += "\"ack\",\"id\":"
+            JSONText.appendString(id, to: &text)
+            text += ",\"offset\":\(offset)"
+        case .error(let id, let channel, let code, let message):
+            text += "\"error\""
+            if let id {
+                text += ",\"id\":"
+                JSONText.appendString(id, to: &text)
+            }
+            if let channel {
+                text += ",\"channel\":"
+                JSONText.appendString(channel, to: &text)
+            }
+            text += ",\"code\":"
+            JSONText.appendString(code, to: &text)
+            text += ",\"message\":"
+            JSONText.appendString(message, to: &text)
+        case .signal(let channel, let from, let name, let data):
+            text += "\"signal\",\"channel\":"
+            JSONText.appendString(channel, to: &text)
+            text += ",\"from\":"
+            Self.append(member: from, to: &text)
+            text += ",\"name\":"
+            JSONText.appendString(name, to: &text)
+            text += ",\"data\":"
+            text += data.jsonText
+        case .presenceSnapshot(let channel, let members):
+            text += "\"presence\",\"channel\":"
+            JSONText.appendString(channel, to: &text)
+            text += ",\"members\":["
+            for (index, member) in members.enumerated() {
+                if index > 0 { text += "," }
+                Self.append(member: member, to: &text)
+            }
+            text += "]"
+        case .presenceChange(let channel, let action, let member):
+            text += "\"presence\",\"channel\":"
+            JSONText.appendString(channel, to: &text)
+            text += ",\"action\":\"\(action.rawValue)\",\"member\":"
+            Self.append(member: member, to: &text)
+        case .pong(let id):
+            text += "\"pong\""
+            if let id {
+                text += ",\"id\":"
+                JSONText.appendString(id, to: &text)
+            }
+        }
+        text += "}"
+        return text
+    }
+
+    private static func append(member: PresenceMember, to text: inout String) {
+        text += "{\"id\":"
+        JSONText.appendString(member.id, to: &text)
+        text += ",\"name\":"
+        JSONText.appendString(member.name, to: &text)
+        text += "}"
+    }
+}
+
+extension ServerFrame {
+    /// An `error` frame with one of the gateway's own codes.
+    public static func error(id: String?, channel: String?, code: ErrorCode, message: String) -> Self {
+        .error(id: id, channel: channel, code: code.rawValue, message: message)
+    }
+}

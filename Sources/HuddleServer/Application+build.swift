@@ -1,0 +1,113 @@
+import HuddleCore
+public import Hummingbird
+import HummingbirdWebSocket
+public import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// An assembled replica: the HTTP application, its gateway, and what runs beside them.
+public struct HuddleServer: Sendable {
+    public let application: Application<RouterResponder<AppRequestContext>>
+    public let gateway: Gateway
+    public let readiness: Readiness
+    let backends: Backends
+    let configuration: HuddleConfiguration
+    let logger: Logger
+
+    /// Runs until SIGTERM or SIGINT, then drains (ready → 503, WebSockets closed with 1012,
+    /// in-flight requests finished) and closes the backends.
+    public func run() async throws {
+        // A group's services stop in reverse order: drain first, then the server, then storage.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    BackendsService(backends: self.backends),
+                    self.application,
+                    DrainService(
+                        readiness: self.readiness, gateway: self.gateway, timeout: self.configuration.drainTimeout,
+                        logger: self.logger),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: self.logger
+            )
+        )
+        try await group.run()
+    }
+
+    /// Closes the backends; for tests that run ``application`` themselves.
+    public func shutdown() async {
+        await self.backends.close()
+    }
+}
+
+/// Builds a replica from its configuration: backends, apps, gateway, routes.
+public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) async throws -> HuddleServer {
+    HuddleMetrics.bootstrap()
+    let backends = try await Backends.make(configuration, logger: logger)
+    let readiness = Readiness()
+    let counter = CounterApp(counters: backends.counters, broker: backends.broker, logger: logger)
+    var directory = ChannelDirectory()
+    directory.register(counter, kind: CounterApp.kind)
+    let gateway = Gateway(
+        directory: directory, broker: backends.broker, presence: backends.presence,
+        configuration: configuration.gateway, logger: logger)
+
+    let router = buildRouter(
+        configuration: configuration, gateway: gateway, readiness: readiness, counter: counter, logger: logger)
+    let application = Application(
+        router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: router,
+            configuration: .init(
+                // Frames up to twice the message limit are read whole, so that the gateway can
+                // answer an oversized message with a clean 1009 rather than a reset connection;
+                // larger frames are cut off by the frame decoder, so memory stays bounded.
+                ws: .init(
+                    maxFrameSize: configuration.gateway.maxMessageSize * 2,
+                    autoPing: .enabled(timePeriod: .seconds(30)))
+            )
+        ),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Huddle"),
+        onServerRunning: { channel in
+            readiness.markReady()
+            logger.info(
+                "Huddle is serving",
+                metadata: ["address": .string(channel.localAddress?.description ?? "?"), "store": .string(configuration.store.rawValue)])
+        },
+        logger: logger
+    )
+    return HuddleServer(
+        application: application, gateway: gateway, readiness: readiness, backends: backends,
+        configuration: configuration, logger: logger)
+}
+
+/// The routes: operations, the apps' HTTP APIs, the realtime WebSocket and the web front end.
+func buildRouter(
+    configuration: HuddleConfiguration, gateway: Gateway, readiness: Readiness, counter: CounterApp, logger: Logger
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestMiddleware(logger: logger))
+    router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger))
+    OperationsRoutes(readiness: readiness).register(on: router)
+    CounterRoutes(app: counter).register(on: router)
+    router.ws("api/v1/realtime") { request, _ in
+        guard readiness.state != .draining else {
+            throw APIError(.serviceUnavailable, "This replica is shutting down; reconnect.")
+        }
+        return .upgrade([:])
+    } onUpgrade: { inbound, outbound, context in
+        let name = context.request.uri.queryParameters.get("name").flatMap(displayName)
+        try await gateway.handle(
+            inbound: inbound, outbound: outbound, channel: context.requestContext.channel, name: name)
+    }
+    return router
+}
+
+/// A display name a client asked for: 1–40 characters, no control characters, trimmed.
+func displayName(_ text: String) -> String? {
+    let trimmed = text.trimmingSpaces
+    guard (1...40).contains(trimmed.count), !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    else { return nil }
+    return trimmed
+}

@@ -1,0 +1,147 @@
+public import HuddleCore
+import CoreMetrics
+import HummingbirdWebSocket
+public import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// The realtime gateway: every WebSocket connection of this replica, and the shared hub.
+public final class Gateway: Sendable {
+    let dependencies: GatewayDependencies
+    private let sessions = Mutex<[String: Session]>([:])
+    private let drained = Mutex<[CheckedContinuation<Void, Never>]>([])
+
+    public init(
+        directory: ChannelDirectory,
+        broker: any Broker,
+        presence: any Presence,
+        configuration: GatewayConfiguration,
+        logger: Logger
+    ) {
+        self.dependencies = GatewayDependencies(
+            hub: LocalHub(broker: broker),
+            directory: directory,
+            presence: presence,
+            broker: broker,
+            configuration: configuration,
+            metrics: GatewayMetrics(),
+            logger: logger
+        )
+    }
+
+    /// Open connections on this replica.
+    public var connectionCount: Int { self.sessions.withLock { $0.count } }
+
+    /// Channels this replica subscribes to upstream.
+    public var upstreamChannelCount: Int { self.dependencies.hub.channelCount }
+
+    /// Runs one connection from its first frame to its end.
+    func run<Messages: AsyncSequence>(
+        messages: Messages, writer: any FrameWriter, name: String?
+    ) async throws where Messages.Element == InboundMessage {
+        let id = Self.makeConnectionID()
+        let member = PresenceMember(id: id, name: name ?? GuestName.random())
+        let session = Session(id: id, member: member, dependencies: self.dependencies, writer: writer)
+        self.sessions.withLock { $0[id] = session }
+        self.dependencies.metrics.connections.record(self.connectionCount)
+        defer {
+            let empty = self.sessions.withLock { sessions in
+                sessions[id] = nil
+                return sessions.isEmpty
+            }
+            self.dependencies.metrics.connections.record(self.connectionCount)
+            if empty {
+                for waiter in self.drained.withLock({ waiters in defer { waiters = [] }; return waiters }) {
+                    waiter.resume()
+                }
+            }
+        }
+
+        let outcome: Result<CloseReason?, any Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await session.writeLoop() }
+            let outcome: Result<CloseReason?, any Error>
+            do {
+                outcome = .success(try await session.readLoop(messages))
+            } catch {
+                outcome = .failure(error)
+            }
+            group.cancelAll()
+            return outcome
+        }
+        if case .success(let reason?) = outcome {
+            await session.closeNow(reason)
+        }
+        await session.finish()
+        if case .failure(let error) = outcome {
+            // The transport's own errors (a message over the limit) carry its close code.
+            throw error
+        }
+    }
+
+    /// Closes every connection with 1012 so clients reconnect elsewhere, and waits (at most
+    /// `timeout`) for them to go.
+    public func drain(timeout: Duration) async {
+        let open = self.sessions.withLock { Array($0.values) }
+        self.dependencies.logger.info("Draining realtime connections", metadata: ["connections": .stringConvertible(open.count)])
+        for session in open {
+            session.close(.serviceRestart)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let alreadyEmpty = self.sessions.withLock { sessions in
+                        if sessions.isEmpty { return true }
+                        self.drained.withLock { $0.append(continuation) }
+                        return false
+                    }
+                    if alreadyEmpty { continuation.resume() }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private static func makeConnectionID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = String(generator.next() as UInt64, radix: 36)
+        let low = String(generator.next() as UInt32, radix: 36)
+        return high + low
+    }
+}
+
+extension Gateway {
+    /// Serves one upgraded WebSocket with hummingbird-websocket.
+    func handle(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, name: String?
+    ) async throws {
+        let maxSize = self.dependencies.configuration.maxMessageSize
+        let messages = inbound.messages(maxSize: maxSize).map { message -> InboundMessage in
+            switch message {
+            case .text(let text): .text(text)
+            case .binary(let buffer): .binary(size: buffer.readableBytes)
+            }
+        }
+        try await self.run(messages: messages, writer: WebSocketFrameWriter(outbound: outbound, channel: channel), name: name)
+    }
+}
+
+/// ``FrameWriter`` over a hummingbird-websocket connection.
+struct WebSocketFrameWriter: FrameWriter {
+    let outbound: WebSocketOutboundWriter
+    let channel: any Channel
+
+    func write(_ text: String) async throws {
+        try await self.outbound.write(.text(text))
+    }
+
+    func close(_ reason: CloseReason) async {
+        try? await self.outbound.close(.init(codeNumber: Int(reason.code)), reason: reason.reason)
+    }
+
+    func abort() {
+        self.channel.close(promise: nil)
+    }
+}

@@ -1,0 +1,132 @@
+import HTTPTypes
+import HuddleCore
+import Hummingbird
+import Logging
+import CoreMetrics
+import Metrics
+import NIOCore
+
+/// The edge of every HTTP request: a request id, errors turned into JSON, one log line, and
+/// the request metrics. One middleware, so the logged status is the one the client got.
+struct RequestMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let logger: Logger
+
+    func handle(
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        var context = context
+        let requestID = Self.requestID(from: request)
+        context.requestID = requestID
+        context.logger[metadataKey: "requestId"] = .string(requestID)
+
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = self.errorResponse(for: error, requestID: requestID, context: context)
+        }
+        response.headers[.requestID] = requestID
+
+        let elapsed = ContinuousClock.now - start
+        let route = context.endpointPath ?? "unmatched"
+        let dimensions = [("method", request.method.rawValue), ("route", route), ("status", String(response.status.code))]
+        Counter(label: "huddle_http_requests_total", dimensions: dimensions).increment()
+        Timer(label: "huddle_http_request_duration_seconds", dimensions: dimensions).recordNanoseconds(elapsed.nanoseconds)
+        self.logger.info(
+            "request",
+            metadata: [
+                "requestId": .string(requestID),
+                "method": .string(request.method.rawValue),
+                "path": .string(request.uri.path),
+                "status": .stringConvertible(response.status.code),
+                "elapsedMs": .stringConvertible((elapsed.milliseconds * 1000).rounded() / 1000),
+            ]
+        )
+        return response
+    }
+
+    private func errorResponse(for error: any Error, requestID: String, context: AppRequestContext) -> Response {
+        let apiError: APIError
+        switch error {
+        case let error as APIError:
+            apiError = error
+        case let error as HTTPError:
+            apiError = APIError(error.status, error.body ?? error.status.reasonPhrase)
+        case EventStoreError.unavailable:
+            apiError = APIError(.serviceUnavailable, "The store is unavailable; try again shortly.")
+        case EventStoreError.conflict(let stream, let expected, let actual):
+            apiError = APIError(.conflict, "\(stream) is at offset \(actual), not \(expected).")
+        default:
+            context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            apiError = APIError(.internalServerError, "Something went wrong on our side.")
+        }
+        return Self.jsonError(apiError, requestID: requestID)
+    }
+
+    static func jsonError(_ error: APIError, requestID: String) -> Response {
+        var body = "{\"error\":"
+        JSONText.appendString(error.code, to: &body)
+        body += ",\"message\":"
+        JSONText.appendString(error.message, to: &body)
+        body += ",\"requestId\":"
+        JSONText.appendString(requestID, to: &body)
+        body += "}"
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if error.status == .tooManyRequests || error.status == .serviceUnavailable {
+            headers[.retryAfter] = "1"
+        }
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// Keeps a client's (or load balancer's) id when it is short and plain, so that one id
+    /// follows a request through every hop; otherwise makes a new one.
+    static func requestID(from request: Request) -> String {
+        if let given = request.headers[.requestID], (1...64).contains(given.utf8.count),
+            given.utf8.allSatisfy({ $0.isSafeIDByte })
+        {
+            return given
+        }
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 16, uppercase: false).leftPadded(to: 16)
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = Self("X-Request-Id")!
+}
+
+extension UInt8 {
+    fileprivate var isSafeIDByte: Bool {
+        switch self {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            true
+        default:
+            false
+        }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - self.count)) + self
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = self.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    var milliseconds: Double {
+        let (seconds, attoseconds) = self.components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}

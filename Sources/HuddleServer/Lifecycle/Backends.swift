@@ -1,0 +1,51 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import HuddleCore
+import HuddleStorage
+import Logging
+
+/// The port implementations this replica runs on, chosen by configuration.
+struct Backends: Sendable {
+    let events: any EventStore
+    let counters: any Counters
+    let broker: any Broker
+    let presence: any Presence
+    /// Releases what the backends hold (the database file), at shutdown.
+    let close: @Sendable () async -> Void
+
+    static func make(_ configuration: HuddleConfiguration, logger: Logger) async throws -> Backends {
+        let broker = InstrumentedBroker(InProcessBroker())
+        let presence = InProcessPresence()
+        switch configuration.store {
+        case .memory:
+            logger.warning("Using the in-memory store: nothing survives a restart")
+            return Backends(
+                events: InMemoryEventStore(), counters: InMemoryCounters(), broker: broker, presence: presence,
+                close: {})
+        case .sqlite:
+            let path = try Self.prepareDataDirectory(configuration.dataDirectory) + "/huddle.sqlite"
+            let database = try await SQLiteDatabase.open(path: path, logger: logger)
+            logger.info("Opened the embedded database", metadata: ["path": .string(path)])
+            return Backends(
+                events: SQLiteEventStore(database: database),
+                counters: SQLiteCounters(database: database),
+                broker: broker,
+                presence: presence,
+                close: { try? await database.close() }
+            )
+        }
+    }
+
+    /// Creates the data directory on first run and returns its path.
+    private static func prepareDataDirectory(_ path: String) throws -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigurationError(description: "cannot create the data directory \(path): \(error)")
+        }
+        return path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+}

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import HuddleCore
+public import Logging
+import Synchronization
+
+/// A swift-log handler writing one JSON object per line to standard output, for log shippers.
+///
+/// Fields: `time` (ISO 8601 UTC), `level`, `logger`, `message`, then the metadata flattened
+/// (`requestId`, `method`, `path`, `status`, `elapsedMs` on request lines).
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    private let label: String
+
+    public init(label: String, level: Logger.Level) {
+        self.label = label
+        self.logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { self.metadata[key] }
+        set { self.metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var fields = self.metadata
+        if let extra = event.metadata {
+            fields.merge(extra) { _, new in new }
+        }
+        var line = "{\"time\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"logger\":"
+        JSONText.appendString(self.label, to: &line)
+        line += ",\"message\":"
+        JSONText.appendString(event.message.description, to: &line)
+        for key in fields.keys.sorted() where !["time", "level", "logger", "message"].contains(key) {
+            line += ","
+            JSONText.appendString(key, to: &line)
+            line += ":"
+            Self.append(fields[key]!, to: &line)
+        }
+        line += "}\n"
+        Self.emit(line)
+    }
+
+    private static func append(_ value: Logger.MetadataValue, to line: inout String) {
+        switch value {
+        case .string(let text):
+            JSONText.appendString(text, to: &line)
+        case .stringConvertible(let value):
+            // Numbers logged as values (`.stringConvertible(status)`) stay numbers in the JSON.
+            switch value {
+            case let number as any BinaryInteger: line += "\(number)"
+            case let number as Double: JSONText.appendNumber(number, to: &line)
+            default: JSONText.appendString(value.description, to: &line)
+            }
+        case .array(let values):
+            line += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { line += "," }
+                Self.append(value, to: &line)
+            }
+            line += "]"
+        case .dictionary(let values):
+            line += "{"
+            for (index, key) in values.keys.sorted().enumerated() {
+                if index > 0 { line += "," }
+                JSONText.appendString(key, to: &line)
+                line += ":"
+                Self.append(values[key]!, to: &line)
+            }
+            line += "}"
+        }
+    }
+
+    private static let output = Mutex(())
+
+    private static func emit(_ line: String) {
+        var line = line
+        output.withLock { _ in
+            line.withUTF8 { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written <= 0 { break }
+                    offset += written
+                }
+            }
+        }
+    }
+
+    private static func timestamp() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        var seconds = spec.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let millis = Int32(spec.tv_nsec / 1_000_000)
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(millis, 3))Z"
+    }
+}

@@ -1,0 +1,57 @@
+import Logging
+import SQLiteNIO
+
+/// The embedded schema, as numbered steps recorded in `huddle_schema`.
+///
+/// Append new steps; never edit one that has shipped. A database migrated by a newer Huddle
+/// is refused rather than used with a schema this build does not know.
+enum SQLiteMigrations {
+    static let steps: [(version: Int, statements: [String])] = [
+        (
+            1,
+            [
+                """
+                CREATE TABLE events (
+                    stream TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    PRIMARY KEY (stream, seq)
+                ) WITHOUT ROWID
+                """,
+                "CREATE TABLE counters (id TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+            ]
+        )
+    ]
+
+    static var latestVersion: Int { Self.steps.last?.version ?? 0 }
+
+    static func apply(on database: SQLiteDatabase) async throws {
+        _ = try await database.query(
+            "CREATE TABLE IF NOT EXISTS huddle_schema (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"
+        )
+        let rows = try await database.query("SELECT COALESCE(MAX(version), 0) AS version FROM huddle_schema")
+        let current = rows.first?.column("version")?.integer ?? 0
+        guard current <= Self.latestVersion else {
+            throw SchemaError.newerThanKnown(found: current, known: Self.latestVersion)
+        }
+        for step in Self.steps where step.version > current {
+            _ = try await database.query("BEGIN IMMEDIATE")
+            do {
+                for statement in step.statements {
+                    _ = try await database.query(statement)
+                }
+                _ = try await database.query(
+                    "INSERT INTO huddle_schema (version, applied_at) VALUES (?1, ?2)",
+                    [.integer(step.version), .integer(Int(WallClockMilliseconds.now()))]
+                )
+                _ = try await database.query("COMMIT")
+            } catch {
+                _ = try? await database.query("ROLLBACK")
+                throw error
+            }
+            database.logger.info("Applied schema migration", metadata: ["version": "\(step.version)"])
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `huddle` command line.
+@main
+struct Huddle: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Huddle: a real-time application server (board, teams, chat, counter, accounts).",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+}
