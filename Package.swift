@@ -70,7 +70,12 @@ let package = Package(
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"], swiftSettings: strict),
         .testTarget(
             name: "HuddleStorageTests",
-            dependencies: ["HuddleCore", "HuddleStorage"],
+            dependencies: [
+                "HuddleCore",
+                "HuddleStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -79,6 +84,8 @@ let package = Package(
                 "HuddleServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: strict

@@ -1,0 +1,55 @@
+import Foundation
+import HuddleCore
+import HuddleStorage
+import Logging
+
+/// Every backend of the durable ports; each contract test runs against all of them.
+enum Backend: String, CaseIterable, CustomTestStringConvertible {
+    case memory
+    case sqlite
+
+    var testDescription: String { self.rawValue }
+
+    /// A fresh, empty backend. SQLite uses a real file in a temporary directory (WAL needs one).
+    func make() async throws -> Made {
+        switch self {
+        case .memory:
+            return Made(events: InMemoryEventStore(), counters: InMemoryCounters(), close: {})
+        case .sqlite:
+            let directory = try TemporaryDirectory()
+            let database = try await SQLiteDatabase.open(path: directory.path + "/huddle.sqlite", logger: quietLogger)
+            return Made(
+                events: SQLiteEventStore(database: database),
+                counters: SQLiteCounters(database: database),
+                close: {
+                    try? await database.close()
+                    directory.remove()
+                }
+            )
+        }
+    }
+
+    struct Made: Sendable {
+        let events: any EventStore
+        let counters: any Counters
+        let close: @Sendable () async -> Void
+    }
+}
+
+let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+/// A directory under the system's temporary directory, removed by ``remove()``.
+struct TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        self.path = FileManager.default.temporaryDirectory.appendingPathComponent("huddle-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: self.path, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: self.path)
+    }
+}
+
+import Testing

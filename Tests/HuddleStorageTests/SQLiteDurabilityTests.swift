@@ -1,0 +1,51 @@
+import HuddleCore
+@testable import HuddleStorage
+import SQLiteNIO
+import Testing
+
+@Suite struct SQLiteDurabilityTests {
+    @Test func eventsAndCountsSurviveReopeningTheFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/huddle.sqlite"
+
+        let first = try await SQLiteDatabase.open(path: path, logger: quietLogger)
+        for n in 1...3 {
+            _ = try await SQLiteEventStore(database: first).append(NewEvent(name: "e", data: "\(n)"), to: "s:1")
+        }
+        _ = try await SQLiteCounters(database: first).increment("visits")
+        _ = try await SQLiteCounters(database: first).increment("visits")
+        try await first.close()
+
+        let second = try await SQLiteDatabase.open(path: path, logger: quietLogger)
+        defer { Task { try? await second.close() } }
+        let store = SQLiteEventStore(database: second)
+        #expect(try await store.read("s:1", after: 0, limit: 10).map(\.data) == ["1", "2", "3"])
+        #expect(try await store.append(NewEvent(name: "e", data: "4"), to: "s:1").offset == 4)
+        #expect(try await SQLiteCounters(database: second).increment("visits") == 3)
+    }
+
+    @Test func refusesADatabaseMigratedByANewerHuddle() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/huddle.sqlite"
+        let database = try await SQLiteDatabase.open(path: path, logger: quietLogger)
+        _ = try await database.query("INSERT INTO huddle_schema (version, applied_at) VALUES (999, 0)")
+        try await database.close()
+
+        await #expect(throws: SchemaError.newerThanKnown(found: 999, known: SQLiteMigrations.latestVersion)) {
+            _ = try await SQLiteDatabase.open(path: path, logger: quietLogger)
+        }
+    }
+
+    @Test func migratingTwiceIsHarmless() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/huddle.sqlite"
+        try await SQLiteDatabase.open(path: path, logger: quietLogger).close()
+        let again = try await SQLiteDatabase.open(path: path, logger: quietLogger)
+        let rows = try await again.query("SELECT COUNT(*) AS n FROM huddle_schema")
+        #expect(rows.first?.column("n")?.integer == SQLiteMigrations.steps.count)
+        try await again.close()
+    }
+}
