@@ -1,0 +1,66 @@
+/**
+ * The launcher: renders the list of Huddle's apps into `#apps`.
+ *
+ * To add an app, add one entry to `apps` (only apps that exist: each `href` must load).
+ * @module launcher
+ */
+
+/**
+ * @typedef {object} AppEntry
+ * @property {string} id      stable key (also `data-app` on the card, for tests)
+ * @property {string} name    shown as the card title
+ * @property {string} href    the app's page, relative to the launcher
+ * @property {string} icon    one or two characters shown as the card's icon
+ * @property {string} summary one sentence: what it does
+ */
+
+/** @type {AppEntry[]} */
+export const apps = [
+  {
+    id: 'counter',
+    name: 'Counter',
+    href: 'counter.html',
+    icon: '+1',
+    summary: 'A highly available counter: press the button and everyone watching sees the new value at once.',
+  },
+];
+
+/**
+ * Renders `entries` as cards into `list` (a `<ul>`), replacing what was there.
+ * Text goes in with textContent only.
+ * @param {AppEntry[]} entries
+ * @param {HTMLElement} list
+ */
+export function renderApps(entries, list) {
+  const items = entries.map((app) => {
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.className = 'card app-card';
+    link.href = app.href;
+    link.dataset.app = app.id;
+
+    const icon = document.createElement('span');
+    icon.className = 'app-icon';
+    icon.setAttribute('aria-hidden', 'true');
+    icon.textContent = app.icon;
+
+    const title = document.createElement('h2');
+    title.textContent = app.name;
+
+    const summary = document.createElement('p');
+    summary.textContent = app.summary;
+
+    const open = document.createElement('span');
+    open.className = 'app-open';
+    open.setAttribute('aria-hidden', 'true');
+    open.textContent = 'Open →';
+
+    link.append(icon, title, summary, open);
+    item.append(link);
+    return item;
+  });
+  list.replaceChildren(...items);
+}
+
+const list = document.getElementById('apps');
+if (list) renderApps(apps, list);
