@@ -92,7 +92,9 @@ final class Session: HubSubscriber, Sendable {
         }
         guard first else { return false }
         self.dependencies.metrics.disconnected(reason)
-        self.logger.info(
+        // A drain closes every connection: one line each would flood the log.
+        self.logger.log(
+            level: reason == .serviceRestart ? .debug : .info,
             "Closing realtime connection",
             metadata: ["connection": .string(self.id), "code": .stringConvertible(reason.code)]
         )
