@@ -20,6 +20,8 @@ from pathlib import Path
 import requests
 import websocket
 
+from conftest import wait_until
+
 HTTP_TIMEOUT = 15  # seconds, an upper bound for one request
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -29,15 +31,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def rand() -> str:
     return uuid.uuid4().hex[:10]
-
-
-def wait_until(check, limit: float, interval: float = 0.1):
-    deadline = time.monotonic() + limit
-    while True:
-        value = check()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
 
 
 def can_bind(host: str) -> bool:
