@@ -22,7 +22,7 @@ public struct HuddleServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    BackendsService(backends: self.backends),
+                    BackendsService(backends: self.backends, readiness: self.readiness, logger: self.logger),
                     self.application,
                     DrainService(
                         readiness: self.readiness, gateway: self.gateway, timeout: self.configuration.drainTimeout,
@@ -46,6 +46,9 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
     HuddleMetrics.bootstrap()
     let backends = try await Backends.make(configuration, logger: logger)
     let readiness = Readiness()
+    if backends.preparedAtOpen {
+        readiness.markBackendsPrepared()
+    }
     let counter = CounterApp(counters: backends.counters, broker: backends.broker, logger: logger)
     var directory = ChannelDirectory()
     directory.register(counter, kind: CounterApp.kind)
@@ -54,7 +57,8 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
         configuration: configuration.gateway, logger: logger)
 
     let router = buildRouter(
-        configuration: configuration, gateway: gateway, readiness: readiness, counter: counter, logger: logger)
+        configuration: configuration, gateway: gateway, readiness: readiness, backends: backends, counter: counter,
+        logger: logger)
     let application = Application(
         router: router,
         server: .http1WebSocketUpgrade(
@@ -70,7 +74,7 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
         ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Huddle"),
         onServerRunning: { channel in
-            readiness.markReady()
+            readiness.markListening()
             logger.info(
                 "Huddle is serving",
                 metadata: ["address": .string(channel.localAddress?.description ?? "?"), "store": .string(configuration.store.rawValue)])
@@ -84,12 +88,13 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
 
 /// The routes: operations, the apps' HTTP APIs, the realtime WebSocket and the web front end.
 func buildRouter(
-    configuration: HuddleConfiguration, gateway: Gateway, readiness: Readiness, counter: CounterApp, logger: Logger
+    configuration: HuddleConfiguration, gateway: Gateway, readiness: Readiness, backends: Backends, counter: CounterApp,
+    logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestMiddleware(logger: logger))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger))
-    OperationsRoutes(readiness: readiness).register(on: router)
+    OperationsRoutes(readiness: readiness, backendsHealthy: backends.isHealthy).register(on: router)
     CounterRoutes(app: counter).register(on: router)
     router.ws("api/v1/realtime") { request, _ in
         guard readiness.state != .draining else {

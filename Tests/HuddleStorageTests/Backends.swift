@@ -1,14 +1,21 @@
 import Foundation
 import HuddleCore
-import HuddleStorage
+@testable import HuddleStorage
 import Logging
 
 /// Every backend of the durable ports; each contract test runs against all of them.
 enum Backend: String, CaseIterable, CustomTestStringConvertible {
     case memory
     case sqlite
+    case postgres
 
     var testDescription: String { self.rawValue }
+
+    /// The backends this run can reach: PostgreSQL when `scripts/test` started its rig
+    /// (`HUDDLE_TEST_POSTGRES_URL`); `PostgresRigTests` fails a CI run that lacks it.
+    static var available: [Backend] {
+        PostgresRig.url == nil ? [.memory, .sqlite] : Backend.allCases
+    }
 
     /// A fresh, empty backend. SQLite uses a real file in a temporary directory (WAL needs one).
     func make() async throws -> Made {
@@ -17,7 +24,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
             return Made(events: InMemoryEventStore(), counters: InMemoryCounters(), close: {})
         case .sqlite:
             let directory = try TemporaryDirectory()
-            let database = try await SQLiteDatabase.open(path: directory.path + "/huddle.sqlite", logger: quietLogger)
+            let database = try await SQLiteStorage.open(path: directory.path + "/huddle.sqlite", logger: quietLogger)
             return Made(
                 events: SQLiteEventStore(database: database),
                 counters: SQLiteCounters(database: database),
@@ -25,6 +32,13 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
                     try? await database.close()
                     directory.remove()
                 }
+            )
+        case .postgres:
+            let database = try await PostgresRig.freshDatabase()
+            return Made(
+                events: PostgresEventStore(database: database.database),
+                counters: PostgresCounters(database: database.database),
+                close: { await database.drop() }
             )
         }
     }

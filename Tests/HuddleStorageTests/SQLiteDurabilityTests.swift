@@ -9,7 +9,7 @@ import Testing
         defer { directory.remove() }
         let path = directory.path + "/huddle.sqlite"
 
-        let first = try await SQLiteDatabase.open(path: path, logger: quietLogger)
+        let first = try await SQLiteStorage.open(path: path, logger: quietLogger)
         for n in 1...3 {
             _ = try await SQLiteEventStore(database: first).append(NewEvent(name: "e", data: "\(n)"), to: "s:1")
         }
@@ -17,7 +17,7 @@ import Testing
         _ = try await SQLiteCounters(database: first).increment("visits")
         try await first.close()
 
-        let second = try await SQLiteDatabase.open(path: path, logger: quietLogger)
+        let second = try await SQLiteStorage.open(path: path, logger: quietLogger)
         defer { Task { try? await second.close() } }
         let store = SQLiteEventStore(database: second)
         #expect(try await store.read("s:1", after: 0, limit: 10).map(\.data) == ["1", "2", "3"])
@@ -29,12 +29,12 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path + "/huddle.sqlite"
-        let database = try await SQLiteDatabase.open(path: path, logger: quietLogger)
+        let database = try await SQLiteStorage.open(path: path, logger: quietLogger)
         _ = try await database.query("INSERT INTO huddle_schema (version, applied_at) VALUES (999, 0)")
         try await database.close()
 
         await #expect(throws: SchemaError.newerThanKnown(found: 999, known: SQLiteMigrations.latestVersion)) {
-            _ = try await SQLiteDatabase.open(path: path, logger: quietLogger)
+            _ = try await SQLiteStorage.open(path: path, logger: quietLogger)
         }
     }
 
@@ -42,8 +42,8 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path + "/huddle.sqlite"
-        try await SQLiteDatabase.open(path: path, logger: quietLogger).close()
-        let again = try await SQLiteDatabase.open(path: path, logger: quietLogger)
+        try await SQLiteStorage.open(path: path, logger: quietLogger).close()
+        let again = try await SQLiteStorage.open(path: path, logger: quietLogger)
         let rows = try await again.query("SELECT COUNT(*) AS n FROM huddle_schema")
         #expect(rows.first?.column("n")?.integer == SQLiteMigrations.steps.count)
         try await again.close()

@@ -1,4 +1,10 @@
 public import Configuration
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import HuddleStorage
 public import Logging
 
 /// Everything `huddle serve` can be told, read once at start.
@@ -9,7 +15,13 @@ public import Logging
 /// - `data-dir` (default `./data`, created on first run): where the SQLite file lives
 /// - `public-dir` (default `Public`): the web front end
 /// - `log-level`: `trace`, `debug`, `info` (default), `notice`, `warning`, `error`, `critical`
-/// - `store`: `sqlite` (default) or `memory` (nothing survives a restart; for demos)
+/// - `store`: `sqlite` (the default without PostgreSQL settings), `postgres` (the default with
+///   them), or `memory` (nothing survives a restart; for demos)
+/// - `postgres.url` (`postgres://user:password@host:5432/database?sslmode=prefer`), or
+///   `postgres.host`, `postgres.port` (5432), `postgres.user` (huddle), `postgres.database`
+///   (huddle); `postgres.password` or `postgres.password-file` (a Kubernetes Secret mounted as a
+///   file); `postgres.tls` (`disable`, `prefer`, `require`), `postgres.pool-size` (10),
+///   `postgres.timeout` (seconds a statement may take, 5). Individual keys win over the URL.
 /// - `ws.*`: see ``GatewayConfiguration``
 public struct HuddleConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -18,12 +30,14 @@ public struct HuddleConfiguration: Sendable {
     public var publicDirectory = "Public"
     public var logLevel = Logger.Level.info
     public var store = StoreKind.sqlite
+    /// Set when PostgreSQL is configured.
+    public var postgres: PostgresSettings?
     public var gateway = GatewayConfiguration()
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
 
     public enum StoreKind: String, Sendable, CaseIterable {
-        case sqlite, memory
+        case sqlite, postgres, memory
     }
 
     public init() {}
@@ -35,8 +49,52 @@ public struct HuddleConfiguration: Sendable {
         self.dataDirectory = try reader.text("data-dir", default: defaults.dataDirectory)
         self.publicDirectory = try reader.text("public-dir", default: defaults.publicDirectory)
         self.logLevel = try reader.choice("log-level", default: defaults.logLevel)
-        self.store = try reader.choice("store", default: defaults.store)
+        self.postgres = try Self.postgresSettings(reader)
+        self.store = try reader.choice("store", default: self.postgres == nil ? .sqlite : .postgres)
+        if self.store == .postgres && self.postgres == nil {
+            throw ConfigurationError(
+                description: "store postgres needs postgres.url (HUDDLE_POSTGRES_URL) or postgres.host (HUDDLE_POSTGRES_HOST)")
+        }
         self.gateway = try GatewayConfiguration(reader: reader)
+    }
+}
+
+extension HuddleConfiguration {
+    static func postgresSettings(_ reader: ConfigReader) throws -> PostgresSettings? {
+        let url = reader.string(forKey: "postgres.url", isSecret: true)
+        let host = reader.string(forKey: "postgres.host")
+        guard url != nil || host != nil else { return nil }
+        var settings = PostgresSettings()
+        if let url {
+            do {
+                settings = try settings.merging(url: url)
+            } catch let error as PostgresSettingsError {
+                throw ConfigurationError(description: error.description + " (HUDDLE_POSTGRES_URL)")
+            }
+        }
+        if let host { settings.host = host }
+        settings.port = try reader.integer("postgres.port", default: settings.port, in: 1...65535)
+        settings.username = try reader.text("postgres.user", default: settings.username)
+        settings.database = try reader.text("postgres.database", default: settings.database)
+        settings.tls = try reader.choice("postgres.tls", default: settings.tls)
+        settings.poolSize = try reader.integer("postgres.pool-size", default: settings.poolSize, in: 1...1000)
+        settings.timeout = .seconds(try reader.integer("postgres.timeout", default: 5, in: 1...600))
+        if let password = reader.string(forKey: "postgres.password", isSecret: true) {
+            settings.password = password
+        } else if let file = reader.string(forKey: "postgres.password-file") {
+            settings.password = try Self.secret(fromFile: file, key: "postgres.password-file")
+        }
+        return settings
+    }
+
+    /// A secret kept in a file (a mounted Kubernetes Secret), without its trailing newline.
+    static func secret(fromFile path: String, key: ConfigKey) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(description: "\(ConfigReader.name(key)): cannot read \(path)")
+        }
+        var text = String(decoding: data, as: UTF8.self)
+        while text.last == "\n" || text.last == "\r" { text.removeLast() }
+        return text
     }
 }
 

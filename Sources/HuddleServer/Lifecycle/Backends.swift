@@ -13,6 +13,15 @@ struct Backends: Sendable {
     let counters: any Counters
     let broker: any Broker
     let presence: any Presence
+    /// Whether the backends were ready when made (SQLite migrates on open); otherwise
+    /// ``prepare`` must succeed first.
+    let preparedAtOpen: Bool
+    /// Brings the schema up to date (PostgreSQL); safe to retry.
+    let prepare: @Sendable () async throws -> Void
+    /// Runs what the backends need running (a connection pool) until cancelled.
+    let run: @Sendable () async -> Void
+    /// Whether the backends answer now: the readiness probe.
+    let isHealthy: @Sendable () async -> Bool
     /// Releases what the backends hold (the database file), at shutdown.
     let close: @Sendable () async -> Void
 
@@ -24,18 +33,26 @@ struct Backends: Sendable {
             logger.warning("Using the in-memory store: nothing survives a restart")
             return Backends(
                 events: InMemoryEventStore(), counters: InMemoryCounters(), broker: broker, presence: presence,
-                close: {})
+                preparedAtOpen: true, prepare: {}, run: {}, isHealthy: { true }, close: {})
         case .sqlite:
             let path = try Self.prepareDataDirectory(configuration.dataDirectory) + "/huddle.sqlite"
-            let database = try await SQLiteDatabase.open(path: path, logger: logger)
+            let database = try await SQLiteStorage.open(path: path, logger: logger)
             logger.info("Opened the embedded database", metadata: ["path": .string(path)])
             return Backends(
-                events: SQLiteEventStore(database: database),
-                counters: SQLiteCounters(database: database),
-                broker: broker,
-                presence: presence,
-                close: { try? await database.close() }
-            )
+                events: SQLiteEventStore(database: database), counters: SQLiteCounters(database: database),
+                broker: broker, presence: presence, preparedAtOpen: true, prepare: {}, run: {}, isHealthy: { true },
+                close: { try? await database.close() })
+        case .postgres:
+            guard let settings = configuration.postgres else {
+                throw ConfigurationError(description: "store postgres needs postgres.url or postgres.host")
+            }
+            let database = PostgresStorage(settings: settings, logger: logger)
+            logger.info("Using PostgreSQL", metadata: ["database": .string(settings.description)])
+            return Backends(
+                events: PostgresEventStore(database: database), counters: PostgresCounters(database: database),
+                broker: broker, presence: presence, preparedAtOpen: false,
+                prepare: { try await database.migrate() }, run: { await database.run() },
+                isHealthy: { await database.isReachable() }, close: {})
         }
     }
 

@@ -1,3 +1,4 @@
+import HuddleStorage
 import Logging
 import ServiceLifecycle
 
@@ -18,12 +19,42 @@ struct DrainService: Service {
     }
 }
 
-/// Holds the backends open while the server runs and closes them after it stopped.
+/// Runs the backends (a connection pool), prepares them (migrations, retried until the
+/// database answers), and closes them after the server stopped: it is shut down last.
 struct BackendsService: Service {
     let backends: Backends
+    let readiness: Readiness
+    let logger: Logger
 
     func run() async throws {
-        try? await gracefulShutdown()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.backends.run() }
+            if !self.backends.preparedAtOpen {
+                try await cancelWhenGracefulShutdown { try await self.prepare() }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
         await self.backends.close()
+    }
+
+    private func prepare() async throws {
+        var delay = Duration.milliseconds(250)
+        while true {
+            do {
+                try await self.backends.prepare()
+                self.readiness.markBackendsPrepared()
+                return
+            } catch let error as SchemaError {
+                // A newer schema is not something waiting fixes.
+                self.logger.critical("Refusing to run", metadata: ["reason": .string(error.description)])
+                throw error
+            } catch {
+                self.logger.warning(
+                    "Database not ready; retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
     }
 }

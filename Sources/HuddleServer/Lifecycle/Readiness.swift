@@ -1,8 +1,11 @@
 import Synchronization
 
 /// Whether this replica should get traffic: what `/health/ready` and `/ping` report.
+///
+/// Ready means: the server listens, the backends are prepared (schema migrated), and the
+/// replica is not draining. A backend outage on top of that is checked per probe.
 public final class Readiness: Sendable {
-    public enum State: UInt8, Sendable {
+    public enum State: Sendable {
         case starting, ready, draining
 
         var name: String {
@@ -14,19 +17,35 @@ public final class Readiness: Sendable {
         }
     }
 
-    private let value = Atomic<UInt8>(State.starting.rawValue)
+    private struct Flags {
+        var listening = false
+        var backendsPrepared = false
+        var draining = false
+    }
+
+    private let flags = Mutex(Flags())
 
     public init() {}
 
-    public var state: State { State(rawValue: self.value.load(ordering: .acquiring)) ?? .starting }
-
-    /// Called once the server listens. A replica that started draining stays draining.
-    public func markReady() {
-        _ = self.value.compareExchange(
-            expected: State.starting.rawValue, desired: State.ready.rawValue, ordering: .acquiringAndReleasing)
+    public var state: State {
+        self.flags.withLock { flags in
+            if flags.draining { return .draining }
+            return flags.listening && flags.backendsPrepared ? .ready : .starting
+        }
     }
 
+    /// The HTTP server accepts connections.
+    public func markListening() {
+        self.flags.withLock { $0.listening = true }
+    }
+
+    /// The backends are open and their schema is current.
+    public func markBackendsPrepared() {
+        self.flags.withLock { $0.backendsPrepared = true }
+    }
+
+    /// Shutting down: never ready again.
     public func markDraining() {
-        self.value.store(State.draining.rawValue, ordering: .releasing)
+        self.flags.withLock { $0.draining = true }
     }
 }

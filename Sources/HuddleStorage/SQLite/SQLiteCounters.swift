@@ -3,9 +3,9 @@ import SQLiteNIO
 
 /// The embedded ``Counters``: one upsert per increment, atomic and durable.
 public struct SQLiteCounters: Counters {
-    let database: SQLiteDatabase
+    let database: SQLiteStorage
 
-    public init(database: SQLiteDatabase) {
+    public init(database: SQLiteStorage) {
         self.database = database
     }
 

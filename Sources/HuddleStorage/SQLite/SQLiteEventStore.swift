@@ -3,10 +3,10 @@ import SQLiteNIO
 
 /// The embedded ``EventStore``: the `events` table of the SQLite file.
 public struct SQLiteEventStore: EventStore {
-    let database: SQLiteDatabase
+    let database: SQLiteStorage
     let clock: @Sendable () -> Int64
 
-    public init(database: SQLiteDatabase, clock: @escaping @Sendable () -> Int64 = WallClock.millisecondsSince1970) {
+    public init(database: SQLiteStorage, clock: @escaping @Sendable () -> Int64 = WallClock.millisecondsSince1970) {
         self.database = database
         self.clock = clock
     }

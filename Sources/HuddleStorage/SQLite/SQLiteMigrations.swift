@@ -27,7 +27,7 @@ enum SQLiteMigrations {
 
     static var latestVersion: Int { Self.steps.last?.version ?? 0 }
 
-    static func apply(on database: SQLiteDatabase) async throws {
+    static func apply(on database: SQLiteStorage) async throws {
         _ = try await database.query(
             "CREATE TABLE IF NOT EXISTS huddle_schema (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"
         )

@@ -8,14 +8,14 @@ import SQLiteNIO
 /// Backends use single statements only (an append is one `INSERT … SELECT … RETURNING`), so
 /// the one connection needs no transaction juggling: SQLite makes each statement atomic, and
 /// `synchronous = FULL` makes it durable when it returns.
-public final class SQLiteDatabase: Sendable {
+public final class SQLiteStorage: Sendable {
     let connection: SQLiteConnection
     let logger: Logger
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
-    public static func open(path: String, logger: Logger) async throws -> SQLiteDatabase {
+    public static func open(path: String, logger: Logger) async throws -> SQLiteStorage {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        let database = SQLiteDatabase(connection: connection, logger: logger)
+        let database = SQLiteStorage(connection: connection, logger: logger)
         do {
             try await database.configure()
             try await SQLiteMigrations.apply(on: database)
@@ -27,9 +27,9 @@ public final class SQLiteDatabase: Sendable {
     }
 
     /// An in-memory database, for tests.
-    public static func inMemory(logger: Logger = Logger(label: "huddle.sqlite")) async throws -> SQLiteDatabase {
+    public static func inMemory(logger: Logger = Logger(label: "huddle.sqlite")) async throws -> SQLiteStorage {
         let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)
-        let database = SQLiteDatabase(connection: connection, logger: logger)
+        let database = SQLiteStorage(connection: connection, logger: logger)
         try await SQLiteMigrations.apply(on: database)
         return database
     }

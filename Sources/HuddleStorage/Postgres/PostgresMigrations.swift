@@ -1,0 +1,81 @@
+import Logging
+import PostgresNIO
+
+/// The cluster schema, as numbered steps recorded in `huddle_schema`.
+///
+/// Replicas starting together serialise on an advisory lock, so exactly one applies each step;
+/// the others find it done. A database migrated by a newer Huddle is refused.
+extension PostgresStorage {
+    static let migrationLock: Int64 = 0x4875_6464_6c65  // "Huddle"
+
+    static let steps: [(version: Int, statements: [PostgresQuery])] = [
+        (
+            1,
+            [
+                """
+                CREATE TABLE events (
+                    stream TEXT NOT NULL,
+                    seq BIGINT NOT NULL,
+                    name TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    recorded_at BIGINT NOT NULL,
+                    PRIMARY KEY (stream, seq)
+                )
+                """,
+                "CREATE TABLE counters (id TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+            ]
+        )
+    ]
+
+    public static var latestSchemaVersion: Int { Self.steps.last?.version ?? 0 }
+
+    /// Brings the schema up to date; returns the versions this call applied.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await self.client.withConnection { connection in
+            _ = try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: self.logger)
+            do {
+                let applied = try await self.applyMissingSteps(on: connection)
+                _ = try await connection.query("SELECT pg_advisory_unlock(\(Self.migrationLock))", logger: self.logger)
+                return applied
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.migrationLock))", logger: self.logger)
+                throw error
+            }
+        }
+    }
+
+    private func applyMissingSteps(on connection: PostgresConnection) async throws -> [Int] {
+        _ = try await connection.query(
+            "CREATE TABLE IF NOT EXISTS huddle_schema (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+            logger: self.logger)
+        var current = 0
+        for try await version in try await connection.query(
+            "SELECT COALESCE(MAX(version), 0) FROM huddle_schema", logger: self.logger
+        ).decode(Int.self) {
+            current = version
+        }
+        guard current <= Self.latestSchemaVersion else {
+            throw SchemaError.newerThanKnown(found: current, known: Self.latestSchemaVersion)
+        }
+        var applied: [Int] = []
+        for step in Self.steps where step.version > current {
+            _ = try await connection.query("BEGIN", logger: self.logger)
+            do {
+                for statement in step.statements {
+                    _ = try await connection.query(statement, logger: self.logger)
+                }
+                _ = try await connection.query(
+                    "INSERT INTO huddle_schema (version, applied_at) VALUES (\(step.version), \(WallClockMilliseconds.now()))",
+                    logger: self.logger)
+                _ = try await connection.query("COMMIT", logger: self.logger)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                throw error
+            }
+            self.logger.info("Applied schema migration", metadata: ["version": "\(step.version)"])
+            applied.append(step.version)
+        }
+        return applied
+    }
+}

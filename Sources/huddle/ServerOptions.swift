@@ -1,0 +1,115 @@
+import ArgumentParser
+import Configuration
+import HuddleServer
+
+/// The configuration flags shared by `serve`, `migrate` and `bench`.
+///
+/// Each flag is also an environment variable: `HUDDLE_` and the key upper-cased, dots and
+/// dashes as underscores. Passwords have no flag (a command line is visible to every user of
+/// the machine): use `HUDDLE_POSTGRES_PASSWORD` or `--postgres-password-file`.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Address to listen on. [env: HUDDLE_HOST, default: 127.0.0.1]")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one. [env: HUDDLE_PORT, default: 8080]")
+    var port: Int?
+
+    @Option(help: "Directory of the embedded database, created on first run. [env: HUDDLE_DATA_DIR, default: ./data]")
+    var dataDir: String?
+
+    @Option(help: "Directory of the web front end. [env: HUDDLE_PUBLIC_DIR, default: Public]")
+    var publicDir: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. [env: HUDDLE_LOG_LEVEL, default: info]")
+    var logLevel: String?
+
+    @Option(
+        help: "sqlite (embedded), postgres, or memory (lost on exit). [env: HUDDLE_STORE, default: postgres when PostgreSQL is configured, else sqlite]"
+    )
+    var store: String?
+
+    @Option(help: "postgres://user:password@host:5432/database?sslmode=prefer. [env: HUDDLE_POSTGRES_URL]")
+    var postgresURL: String?
+
+    @Option(help: "PostgreSQL host (instead of a URL). [env: HUDDLE_POSTGRES_HOST]")
+    var postgresHost: String?
+
+    @Option(help: "PostgreSQL port. [env: HUDDLE_POSTGRES_PORT, default: 5432]")
+    var postgresPort: Int?
+
+    @Option(help: "PostgreSQL user. [env: HUDDLE_POSTGRES_USER, default: huddle]")
+    var postgresUser: String?
+
+    @Option(help: "PostgreSQL database. [env: HUDDLE_POSTGRES_DATABASE, default: huddle]")
+    var postgresDatabase: String?
+
+    @Option(help: "File holding the PostgreSQL password (or set HUDDLE_POSTGRES_PASSWORD). [env: HUDDLE_POSTGRES_PASSWORD_FILE]")
+    var postgresPasswordFile: String?
+
+    @Option(help: "disable, prefer or require. [env: HUDDLE_POSTGRES_TLS, default: prefer]")
+    var postgresTLS: String?
+
+    @Option(help: "PostgreSQL connections per replica. [env: HUDDLE_POSTGRES_POOL_SIZE, default: 10]")
+    var postgresPoolSize: Int?
+
+    @Option(help: "Seconds a database statement may take before requests fail with 503. [env: HUDDLE_POSTGRES_TIMEOUT, default: 5]")
+    var postgresTimeout: Int?
+
+    @Option(help: "Largest WebSocket message a client may send, in bytes. [env: HUDDLE_WS_MAX_MESSAGE, default: 65536]")
+    var wsMaxMessage: Int?
+
+    @Option(help: "Commands (and signals) per second per connection. [env: HUDDLE_WS_COMMANDS_PER_SECOND, default: 50]")
+    var wsCommandsPerSecond: Int?
+
+    @Option(help: "Commands a connection may send in a burst. [env: HUDDLE_WS_COMMAND_BURST, default: 100]")
+    var wsCommandBurst: Int?
+
+    @Option(help: "Frames queued for a client before it is closed as a slow consumer. [env: HUDDLE_WS_SEND_QUEUE, default: 1024]")
+    var wsSendQueue: Int?
+
+    @Option(help: "Channels one connection may subscribe to. [env: HUDDLE_WS_MAX_CHANNELS, default: 100]")
+    var wsMaxChannels: Int?
+
+    /// The configuration these flags and the environment describe.
+    func configuration() throws -> HuddleConfiguration {
+        do {
+            return try HuddleConfiguration(reader: self.reader())
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Flags first, then `HUDDLE_*` environment variables.
+    private func reader() -> ConfigReader {
+        var flags: [AbsoluteConfigKey: ConfigValue] = [:]
+        func set(_ key: AbsoluteConfigKey, _ value: (any CustomStringConvertible)?, secret: Bool = false) {
+            if let value { flags[key] = ConfigValue(.string(value.description), isSecret: secret) }
+        }
+        set("host", self.host)
+        set("port", self.port)
+        set("data-dir", self.dataDir)
+        set("public-dir", self.publicDir)
+        set("log-level", self.logLevel)
+        set("store", self.store)
+        set("postgres.url", self.postgresURL, secret: true)
+        set("postgres.host", self.postgresHost)
+        set("postgres.port", self.postgresPort)
+        set("postgres.user", self.postgresUser)
+        set("postgres.database", self.postgresDatabase)
+        set("postgres.password-file", self.postgresPasswordFile)
+        set("postgres.tls", self.postgresTLS)
+        set("postgres.pool-size", self.postgresPoolSize)
+        set("postgres.timeout", self.postgresTimeout)
+        set("ws.max-message", self.wsMaxMessage)
+        set("ws.commands-per-second", self.wsCommandsPerSecond)
+        set("ws.command-burst", self.wsCommandBurst)
+        set("ws.send-queue", self.wsSendQueue)
+        set("ws.max-channels", self.wsMaxChannels)
+        return ConfigReader(providers: [
+            InMemoryProvider(name: "flags", values: flags),
+            EnvironmentVariablesProvider(
+                secretsSpecifier: .specific(["HUDDLE_POSTGRES_URL", "HUDDLE_POSTGRES_PASSWORD"])
+            ).prefixKeys(with: "huddle"),
+        ])
+    }
+}
