@@ -159,6 +159,9 @@ import Testing
             (#"{"type":"command","id":"x","channel":"note:a"}"#, "bad_request"),
             (#"{"type":"signal","channel":"note:a","name":"cursor"}"#, "not_subscribed"),
             (#"{"type":"unsubscribe","channel":"note:a"}"#, "not_subscribed"),
+            // Hostile nesting is refused by the parser's depth limit, not by a crash.
+            (#"{"type":"command","id":"d","channel":"note:a","name":"append","data":"#
+                + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000) + "}", "bad_request"),
         ]
         for (text, code) in cases {
             client.sendText(text)

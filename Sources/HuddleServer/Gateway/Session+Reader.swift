@@ -64,7 +64,9 @@ extension Session {
         do {
             frame = try JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8))
         } catch {
-            return self.reject(nil, nil, .badRequest, "not a valid frame: expected a JSON object with a string 'type'")
+            return self.reject(
+                nil, nil, .badRequest,
+                "not a valid frame: expected a JSON object with a string 'type' (at most 512 levels deep)")
         }
         switch frame.type {
         case "ping":
