@@ -24,6 +24,9 @@ public struct HuddleServer: Sendable {
                 services: [
                     BackendsService(backends: self.backends, readiness: self.readiness, logger: self.logger),
                     self.application,
+                    PresenceKeeper(
+                        gateway: self.gateway, presence: self.backends.presence, broker: self.backends.broker,
+                        interval: self.configuration.presenceInterval, logger: self.logger),
                     DrainService(
                         readiness: self.readiness, gateway: self.gateway, timeout: self.configuration.drainTimeout,
                         logger: self.logger),

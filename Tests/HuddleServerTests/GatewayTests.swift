@@ -283,7 +283,7 @@ import Testing
         bo.disconnect()
         let left = try await ada.next("presence")
         #expect(left["action"] as? String == "leave")
-        #expect(await fixture.presence.members(of: "note:room").map(\.name) == ["Ada"])
+        #expect(try await fixture.presence.members(of: "note:room").map(\.name) == ["Ada"])
     }
 
     @Test func oneUpstreamSubscriptionPerChannelPerReplica() async throws {

@@ -21,4 +21,9 @@ public actor InProcessPresence: Presence {
     public func members(of channel: String) -> [PresenceMember] {
         self.channels[channel] ?? []
     }
+
+    /// Nothing expires in one process: its members leave when their connections close.
+    public func refresh(_ members: [PresenceMember], channel: String) {}
+
+    public func reapExpired(channel: String) -> [PresenceMember] { [] }
 }

@@ -20,4 +20,10 @@ public protocol Presence: Sendable {
     func leave(memberID: String, channel: String) async throws
     /// Members in the order they joined.
     func members(of channel: String) async throws -> [PresenceMember]
+    /// Keeps this replica's members of `channel` alive. Cluster backends forget members that
+    /// are not refreshed within their time to live: the members of a replica that died.
+    func refresh(_ members: [PresenceMember], channel: String) async throws
+    /// Removes the members of `channel` whose time to live ran out and returns them. Across
+    /// replicas each one is returned once, so exactly one replica announces the departure.
+    func reapExpired(channel: String) async throws -> [PresenceMember]
 }

@@ -35,6 +35,9 @@ public struct HuddleConfiguration: Sendable {
     public var gateway = GatewayConfiguration()
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
+    /// How often presence entries are refreshed and expired ones reaped (cluster backends
+    /// let an entry live three intervals).
+    public var presenceInterval = Duration.seconds(3)
 
     public enum StoreKind: String, Sendable, CaseIterable {
         case sqlite, postgres, memory

@@ -33,6 +33,17 @@ public final class Gateway: Sendable {
     /// Open connections on this replica.
     public var connectionCount: Int { self.sessions.withLock { $0.count } }
 
+    /// The members this replica's connections hold on each channel: what it keeps alive.
+    public func localMembers() -> [String: [PresenceMember]] {
+        var members: [String: [PresenceMember]] = [:]
+        for session in self.sessions.withLock({ Array($0.values) }) {
+            for channel in session.shared.withLock({ $0.joined }) {
+                members[channel, default: []].append(session.member)
+            }
+        }
+        return members
+    }
+
     /// Channels this replica subscribes to upstream.
     public var upstreamChannelCount: Int { self.dependencies.hub.channelCount }
 

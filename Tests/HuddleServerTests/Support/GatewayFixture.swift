@@ -8,12 +8,13 @@ struct GatewayFixture {
     let store = InMemoryEventStore()
     let counters = InMemoryCounters()
     let broker = InProcessBroker()
-    let presence = InProcessPresence()
+    let presence: any Presence
     let gateway: Gateway
     let notes: EventStreamApp
     let counter: CounterApp
 
-    init(configure: (inout GatewayConfiguration) -> Void = { _ in }) {
+    init(presence: any Presence = InProcessPresence(), configure: (inout GatewayConfiguration) -> Void = { _ in }) {
+        self.presence = presence
         var configuration = GatewayConfiguration()
         configure(&configuration)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
