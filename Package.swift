@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
@@ -30,6 +31,25 @@ let package = Package(
     targets: [
         // The domain: events, ports and their in-process backends. No I/O imports.
         .target(name: "HuddleCore", swiftSettings: strict),
+        // Huddle's own Redis client: RESP2/RESP3 codec, connections, pool, pub/sub, Sentinel.
+        // Knows nothing about Huddle, so that its backends can be built on top of it.
+        .target(
+            name: "RESP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // libFuzzer entry point for the RESP decoder; scripts/fuzz-resp builds it with
+        // -sanitize=fuzzer,address. In the ordinary build it replays saved inputs.
+        .executableTarget(
+            name: "RESPFuzzer",
+            dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         // Durable backends of the core's ports.
         .target(
             name: "HuddleStorage",
@@ -69,6 +89,17 @@ let package = Package(
                 "HuddleStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RESPTests",
+            dependencies: [
+                "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
