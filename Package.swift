@@ -26,7 +26,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
-        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The domain: events, ports and their in-process backends. No I/O imports.
@@ -50,6 +49,17 @@ let package = Package(
             dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
+        // Redis backends of the core's ports: Broker (pub/sub), Presence, Counters.
+        .target(
+            name: "HuddleRedis",
+            dependencies: [
+                "HuddleCore",
+                "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Durable backends of the core's ports.
         .target(
             name: "HuddleStorage",
@@ -68,6 +78,7 @@ let package = Package(
             dependencies: [
                 "HuddleCore",
                 "HuddleStorage",
+                "HuddleRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -105,11 +116,25 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"], swiftSettings: strict),
+        // The contract of each port, written once; every backend's test target runs it.
+        .target(name: "PortContracts", dependencies: ["HuddleCore"], path: "Tests/PortContracts", swiftSettings: strict),
+        .testTarget(
+            name: "HuddleRedisTests",
+            dependencies: [
+                "HuddleCore",
+                "HuddleRedis",
+                "PortContracts",
+                "RESP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "HuddleStorageTests",
             dependencies: [
                 "HuddleCore",
                 "HuddleStorage",
+                "PortContracts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

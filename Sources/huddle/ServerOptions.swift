@@ -55,6 +55,37 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds a database statement may take before requests fail with 503. [env: HUDDLE_POSTGRES_TIMEOUT, default: 5]")
     var postgresTimeout: Int?
 
+    @Option(help: "One Redis: redis://:password@host:6379/0 (cluster mode). [env: HUDDLE_REDIS_URL]")
+    var redisURL: String?
+
+    @Option(help: "Sentinels host:port,host:port,… (cluster mode with failover). [env: HUDDLE_REDIS_SENTINELS]")
+    var redisSentinels: String?
+
+    @Option(help: "The master's name in Sentinel. [env: HUDDLE_REDIS_MASTER_NAME, default: huddle]")
+    var redisMasterName: String?
+
+    @Option(help: "Redis ACL user. [env: HUDDLE_REDIS_USERNAME]")
+    var redisUsername: String?
+
+    @Option(help: "File holding the Redis password (or set HUDDLE_REDIS_PASSWORD). [env: HUDDLE_REDIS_PASSWORD_FILE]")
+    var redisPasswordFile: String?
+
+    @Option(
+        help: "File holding the Sentinels' password (or set HUDDLE_REDIS_SENTINEL_PASSWORD). [env: HUDDLE_REDIS_SENTINEL_PASSWORD_FILE]")
+    var redisSentinelPasswordFile: String?
+
+    @Option(help: "Prefix of Huddle's Redis keys and channels. [env: HUDDLE_REDIS_KEY_PREFIX, default: huddle:]")
+    var redisKeyPrefix: String?
+
+    @Option(help: "Replicas that must have an increment before it is acknowledged (WAIT). [env: HUDDLE_REDIS_WAIT_REPLICAS, default: 1]")
+    var redisWaitReplicas: Int?
+
+    @Option(help: "Milliseconds to wait for those replicas. [env: HUDDLE_REDIS_WAIT_TIMEOUT, default: 1000]")
+    var redisWaitTimeout: Int?
+
+    @Flag(help: "Allow Redis without a password (never in production). [env: HUDDLE_ALLOW_INSECURE_REDIS]")
+    var allowInsecureRedis = false
+
     @Option(help: "Largest WebSocket message a client may send, in bytes. [env: HUDDLE_WS_MAX_MESSAGE, default: 65536]")
     var wsMaxMessage: Int?
 
@@ -100,6 +131,16 @@ struct ServerOptions: ParsableArguments {
         set("postgres.tls", self.postgresTLS)
         set("postgres.pool-size", self.postgresPoolSize)
         set("postgres.timeout", self.postgresTimeout)
+        set("redis.url", self.redisURL, secret: true)
+        set("redis.sentinels", self.redisSentinels)
+        set("redis.master-name", self.redisMasterName)
+        set("redis.username", self.redisUsername)
+        set("redis.password-file", self.redisPasswordFile)
+        set("redis.sentinel-password-file", self.redisSentinelPasswordFile)
+        set("redis.key-prefix", self.redisKeyPrefix)
+        set("redis.wait-replicas", self.redisWaitReplicas)
+        set("redis.wait-timeout", self.redisWaitTimeout)
+        if self.allowInsecureRedis { set("allow-insecure-redis", "true") }
         set("ws.max-message", self.wsMaxMessage)
         set("ws.commands-per-second", self.wsCommandsPerSecond)
         set("ws.command-burst", self.wsCommandBurst)
@@ -108,7 +149,10 @@ struct ServerOptions: ParsableArguments {
         return ConfigReader(providers: [
             InMemoryProvider(name: "flags", values: flags),
             EnvironmentVariablesProvider(
-                secretsSpecifier: .specific(["HUDDLE_POSTGRES_URL", "HUDDLE_POSTGRES_PASSWORD"])
+                secretsSpecifier: .specific([
+                    "HUDDLE_POSTGRES_URL", "HUDDLE_POSTGRES_PASSWORD", "HUDDLE_REDIS_URL", "HUDDLE_REDIS_PASSWORD",
+                    "HUDDLE_REDIS_SENTINEL_PASSWORD",
+                ])
             ).prefixKeys(with: "huddle"),
         ])
     }

@@ -18,7 +18,7 @@ public struct PresenceMember: Sendable, Hashable, Codable {
 public protocol Presence: Sendable {
     func join(_ member: PresenceMember, channel: String) async throws
     func leave(memberID: String, channel: String) async throws
-    /// Members in the order they joined.
+    /// Every current member once, in no particular order.
     func members(of channel: String) async throws -> [PresenceMember]
     /// Keeps this replica's members of `channel` alive. Cluster backends forget members that
     /// are not refreshed within their time to live: the members of a replica that died.

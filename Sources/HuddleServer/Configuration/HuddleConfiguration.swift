@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+public import HuddleRedis
 public import HuddleStorage
 public import Logging
 
@@ -22,6 +23,12 @@ public import Logging
 ///   (huddle); `postgres.password` or `postgres.password-file` (a Kubernetes Secret mounted as a
 ///   file); `postgres.tls` (`disable`, `prefer`, `require`), `postgres.pool-size` (10),
 ///   `postgres.timeout` (seconds a statement may take, 5). Individual keys win over the URL.
+/// - Redis (cluster mode: broker, presence and counters move to Redis): `redis.url`
+///   (`redis://:password@host:6379/0`) or `redis.sentinels` (`host:port,…`) with
+///   `redis.master-name` (huddle); `redis.username`; `redis.password` or `redis.password-file`;
+///   `redis.sentinel-password(-file)`; `redis.key-prefix` (`huddle:`); `redis.wait-replicas`
+///   (1: an increment is acknowledged once a replica has it) and `redis.wait-timeout` (ms, 1000).
+///   Without a password Huddle refuses to start unless `allow-insecure-redis` is true.
 /// - `ws.*`: see ``GatewayConfiguration``
 public struct HuddleConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -32,6 +39,8 @@ public struct HuddleConfiguration: Sendable {
     public var store = StoreKind.sqlite
     /// Set when PostgreSQL is configured.
     public var postgres: PostgresSettings?
+    /// Set when Redis is configured (cluster mode).
+    public var redis: RedisSettings?
     public var gateway = GatewayConfiguration()
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
@@ -59,6 +68,12 @@ public struct HuddleConfiguration: Sendable {
                 description: "store postgres needs postgres.url (HUDDLE_POSTGRES_URL) or postgres.host (HUDDLE_POSTGRES_HOST)")
         }
         self.gateway = try GatewayConfiguration(reader: reader)
+        self.redis = try Self.redisSettings(reader)
+        if let redis = self.redis, redis.password == nil, try !reader.flag("allow-insecure-redis") {
+            throw ConfigurationError(
+                description: "Redis needs a password in cluster mode: set redis.password (HUDDLE_REDIS_PASSWORD) "
+                    + "or redis.password-file, or pass --allow-insecure-redis for a throwaway setup")
+        }
     }
 }
 
@@ -88,6 +103,39 @@ extension HuddleConfiguration {
             settings.password = try Self.secret(fromFile: file, key: "postgres.password-file")
         }
         return settings
+    }
+
+    static func redisSettings(_ reader: ConfigReader) throws -> RedisSettings? {
+        let url = reader.string(forKey: "redis.url", isSecret: true)
+        let sentinels = reader.string(forKey: "redis.sentinels")
+        guard url != nil || sentinels != nil else { return nil }
+        var settings: RedisSettings
+        do {
+            if let sentinels {
+                settings = RedisSettings(
+                    endpoint: .sentinel(
+                        sentinels: try RedisSettings.parse(sentinels: sentinels),
+                        masterName: try reader.text("redis.master-name", default: "huddle")))
+            } else {
+                settings = try RedisSettings.parse(url: url!)
+            }
+        } catch let error as RedisSettingsError {
+            throw ConfigurationError(description: error.description)
+        }
+        if let username = reader.string(forKey: "redis.username") { settings.username = username }
+        if let password = try Self.secret(reader, "redis.password") { settings.password = password }
+        settings.sentinelPassword = try Self.secret(reader, "redis.sentinel-password")
+        settings.keyPrefix = try reader.text("redis.key-prefix", default: settings.keyPrefix)
+        settings.waitReplicas = try reader.integer("redis.wait-replicas", default: settings.waitReplicas, in: 0...16)
+        settings.waitTimeout = .milliseconds(try reader.integer("redis.wait-timeout", default: 1000, in: 1...60_000))
+        return settings
+    }
+
+    /// A secret from `key`, or from the file named by `key-file`.
+    static func secret(_ reader: ConfigReader, _ key: String) throws -> String? {
+        if let value = reader.string(forKey: ConfigKey(key), isSecret: true) { return value }
+        guard let file = reader.string(forKey: ConfigKey(key + "-file")) else { return nil }
+        return try Self.secret(fromFile: file, key: ConfigKey(key + "-file"))
     }
 
     /// A secret kept in a file (a mounted Kubernetes Secret), without its trailing newline.
@@ -167,6 +215,16 @@ extension ConfigReader {
             throw ConfigurationError(description: "\(Self.name(key)) must be one of \(allowed), not '\(text)'")
         }
         return value
+    }
+
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`); false when absent.
+    func flag(_ key: ConfigKey) throws -> Bool {
+        guard let text = self.string(forKey: key) else { return false }
+        switch text.trimmingSpaces.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no", "": return false
+        default: throw ConfigurationError(description: "\(Self.name(key)) must be true or false, not '\(text)'")
+        }
     }
 
     static func name(_ key: ConfigKey) -> String {

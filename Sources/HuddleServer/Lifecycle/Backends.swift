@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import HuddleCore
+import HuddleRedis
 import HuddleStorage
 import Logging
 
@@ -26,6 +27,35 @@ struct Backends: Sendable {
     let close: @Sendable () async -> Void
 
     static func make(_ configuration: HuddleConfiguration, logger: Logger) async throws -> Backends {
+        let stores = try await Self.stores(configuration, logger: logger)
+        guard let settings = configuration.redis else { return stores }
+        // Cluster mode: the broker, presence and counters move to Redis.
+        let redis = RedisStorage(settings: settings, logger: logger)
+        logger.info("Using Redis", metadata: ["redis": .string(settings.description)])
+        return Backends(
+            events: stores.events,
+            counters: RedisCounters(redis: redis),
+            broker: InstrumentedBroker(RedisBroker(redis: redis)),
+            presence: RedisPresence(redis: redis, timeToLive: configuration.presenceInterval * 3),
+            preparedAtOpen: stores.preparedAtOpen,
+            prepare: stores.prepare,
+            run: {
+                async let storeRun: Void = stores.run()
+                async let redisRun: Void = redis.run()
+                _ = await (storeRun, redisRun)
+            },
+            isHealthy: {
+                async let store = stores.isHealthy()
+                async let broker = redis.isReachable()
+                let (storeUp, brokerUp) = await (store, broker)
+                return storeUp && brokerUp
+            },
+            close: stores.close
+        )
+    }
+
+    /// The event store and counters, with the in-process broker and presence.
+    private static func stores(_ configuration: HuddleConfiguration, logger: Logger) async throws -> Backends {
         let broker = InstrumentedBroker(InProcessBroker())
         let presence = InProcessPresence()
         switch configuration.store {
