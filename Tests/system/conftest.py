@@ -165,8 +165,9 @@ class HuddleProcess:
     def returncode(self) -> int | None:
         return self.proc.poll() if self.proc else None
 
-    def start(self) -> "HuddleProcess":
-        """Spawns the process and waits until `GET /health/ready` answers 200."""
+    def start(self, wait_for: str = "/health/ready") -> "HuddleProcess":
+        """Spawns the process and waits until `GET wait_for` answers 200 (`/health/live` for
+        a replica that is expected to stay not-ready)."""
         if self.running:
             raise RuntimeError("huddle is already running")
         if _terminating:
@@ -202,7 +203,7 @@ class HuddleProcess:
                     pytrace=False,
                 )
             try:
-                r = requests.get(self.url("/health/ready"), timeout=5)
+                r = requests.get(self.url(wait_for), timeout=5)
                 if r.status_code == 200:
                     return self
                 last = f"HTTP {r.status_code}: {r.text[:200]}"
@@ -211,7 +212,7 @@ class HuddleProcess:
             if time.monotonic() >= deadline:
                 self.kill()
                 pytest.fail(
-                    f"huddle was not ready at {self.url('/health/ready')} within "
+                    f"huddle was not ready at {self.url(wait_for)} within "
                     f"{self.ready_limit:.0f}s (last: {last})\n"
                     f"command: {self.command}\n{self.describe_output()}",
                     pytrace=False,

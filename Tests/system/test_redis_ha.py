@@ -120,3 +120,42 @@ def test_increments_survive_killing_the_master(redis_rig, huddle_factory, ws_con
     seen = watcher.expect("event", where=lambda m: m["data"]["count"] == final, limit=60)
     assert seen["offset"] == final
     assert wait_until(lambda: requests.get(a.url("/health/ready"), timeout=HTTP_TIMEOUT).status_code == 200, limit=30)
+
+
+def test_a_crashed_replicas_members_vanish_for_everyone(redis_rig, huddle_factory, ws_connect):
+    env = huddle_env(redis_rig) | {"HUDDLE_REDIS_MASTER_NAME": redis_rig["HUDDLE_TEST_REDIS_MASTER_NAME"]}
+    a = huddle_factory(env=env)
+    b = huddle_factory(env=env)
+    channel = f"counter:room-{uuid.uuid4().hex[:8]}"
+
+    ada = ws_connect(a, name="Ada")
+    ada.expect("welcome")
+    ada.send({"type": "subscribe", "channel": channel})
+    ada.expect("subscribed")
+    bo = ws_connect(b, name="Bo")
+    bo_id = bo.expect("welcome")["connectionId"]
+    bo.send({"type": "subscribe", "channel": channel})
+    bo.expect("subscribed")
+    snapshot = bo.expect("presence", where=lambda m: "members" in m)
+    assert sorted(m["name"] for m in snapshot["members"]) == ["Ada", "Bo"], snapshot
+    ada.expect("presence", action="join", where=lambda m: m["member"]["id"] == bo_id)
+
+    b.stop(signal.SIGKILL)  # no goodbye: only the expiry of Bo's entry can tell Ada
+    left = ada.expect("presence", action="leave", where=lambda m: m["member"]["id"] == bo_id, limit=60)
+    assert left["member"]["name"] == "Bo"
+
+
+def test_ping_and_readiness_follow_redis(huddle_factory, tmp_path):
+    # Nothing listens on this port: Redis is "down" from the start.
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    h = huddle_factory(env={"HUDDLE_REDIS_URL": f"redis://127.0.0.1:{port}", "HUDDLE_REDIS_PASSWORD": "x"}, start=False)
+    h.start(wait_for="/health/live")  # it must serve, and stay not-ready
+    assert requests.get(h.url("/health/live"), timeout=HTTP_TIMEOUT).status_code == 200
+    assert requests.get(h.url("/health/ready"), timeout=HTTP_TIMEOUT).status_code == 503
+    assert requests.get(h.url("/ping"), timeout=HTTP_TIMEOUT).status_code == 500
+    r = requests.post(h.url("/api/v1/counters/x/increment"), timeout=HTTP_TIMEOUT)
+    assert r.status_code == 503 and r.json()["error"] == "unavailable", r.text
