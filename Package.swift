@@ -1,4 +1,5 @@
 // swift-tools-version:6.2
+import Foundation
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -40,13 +41,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
-        ),
-        // libFuzzer entry point for the RESP decoder; scripts/fuzz-resp builds it with
-        // -sanitize=fuzzer,address. In the ordinary build it replays saved inputs.
-        .executableTarget(
-            name: "RESPFuzzer",
-            dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         // Redis backends of the core's ports: Broker (pub/sub), Presence, Counters.
@@ -155,3 +149,17 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer entry point of the RESP decoder exists only in scripts/fuzz-resp's build
+// (HUDDLE_FUZZ=1, its own scratch folder, -sanitize=fuzzer,address): it has no `main` of
+// its own, so the ordinary build could not link it.
+if ProcessInfo.processInfo.environment["HUDDLE_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "RESPFuzzer",
+            dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/RESPFuzzer",
+            swiftSettings: strict
+        )
+    )
+}
