@@ -23,6 +23,7 @@ public import Logging
 ///   file); `postgres.tls` (`disable`, `prefer`, `require`), `postgres.pool-size` (10),
 ///   `postgres.timeout` (seconds a statement may take, 5). Individual keys win over the URL.
 /// - `ws.*`: see ``GatewayConfiguration``
+/// - `auth.*`: see ``AuthConfiguration``
 public struct HuddleConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
@@ -33,6 +34,7 @@ public struct HuddleConfiguration: Sendable {
     /// Set when PostgreSQL is configured.
     public var postgres: PostgresSettings?
     public var gateway = GatewayConfiguration()
+    public var auth = AuthConfiguration()
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
     /// How often presence entries are refreshed and expired ones reaped (cluster backends
@@ -59,6 +61,7 @@ public struct HuddleConfiguration: Sendable {
                 description: "store postgres needs postgres.url (HUDDLE_POSTGRES_URL) or postgres.host (HUDDLE_POSTGRES_HOST)")
         }
         self.gateway = try GatewayConfiguration(reader: reader)
+        self.auth = try AuthConfiguration(reader: reader)
     }
 }
 
