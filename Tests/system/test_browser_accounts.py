@@ -181,3 +181,12 @@ def test_an_admin_lists_creates_deactivates_and_changes_roles(huddle_factory, hu
     fill(driver, {"login": "worker", "password": "worker password"})
     driver.find_element(By.ID, "submit").click()
     wait_for(driver, lambda d: "deactivated" in d.find_element(By.ID, "form-error").text.lower(), "the refusal")
+
+
+def test_a_signed_in_user_appears_under_their_name_on_the_counter(huddle, driver):
+    name = register(driver, huddle.base_url)
+    driver.get(f"{huddle.base_url}/counter.html?id=acct-{uuid.uuid4().hex[:8]}")
+    wait_for(driver, lambda d: any(name in li.text for li in d.find_elements(By.CSS_SELECTOR, "#presence-list li.is-you")),
+             "the user's own name in the counter's presence list")
+    driver.find_element(By.ID, "increment").click()
+    wait_for(driver, lambda d: d.find_element(By.ID, "count").text == "1", "the increment")
