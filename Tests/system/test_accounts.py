@@ -57,6 +57,10 @@ def test_a_cookie_session_survives_refreshes_and_ends_at_logout(huddle):
     token = refreshed.json()["accessToken"]
     me = requests.get(huddle.url("/api/v1/auth/me"), headers={"Authorization": f"Bearer {token}"}, timeout=HTTP_TIMEOUT)
     assert me.status_code == 200 and me.json()["username"] == name
+    # The request log line names the user behind the request.
+    user_id = me.json()["id"]
+    assert wait_until(lambda: any(line.get("path") == "/api/v1/auth/me" and line.get("user") == user_id
+                                  for line in huddle.lines()), 10), huddle.stdout()
 
     # The first cookie again (a thief's copy): the whole session ends.
     thief = requests.post(huddle.url("/api/v1/auth/refresh"), cookies={"huddle_refresh": first_cookie}, timeout=HTTP_TIMEOUT)

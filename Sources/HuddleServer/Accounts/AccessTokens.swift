@@ -81,7 +81,6 @@ struct AccessClaims: JWTPayload {
     var username: String?
 
     var userID: String { self.sub.value }
-    var expiry: Date { self.exp.value }
 
     /// Expiry is checked by ``AccessTokens/verify(_:)`` against its own clock, so that tests can
     /// move time instead of waiting.

@@ -113,8 +113,8 @@ struct SessionAuthority: Sendable {
     /// changes apply at once rather than when the token expires.
     func identity(accessToken: String) async throws -> Identity {
         let claims = try await self.tokens.verify(accessToken)
-        guard claims.role != nil else { return Identity.guest(id: claims.sub.value, name: claims.name) }
-        guard let user = try await self.accounts.user(id: claims.sub.value), user.active else {
+        guard claims.role != nil else { return Identity.guest(id: claims.userID, name: claims.name) }
+        guard let user = try await self.accounts.user(id: claims.userID), user.active else {
             throw TokenRejection.inactive
         }
         return Identity(user: user)
