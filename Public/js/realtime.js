@@ -359,6 +359,7 @@ export class RealtimeClient {
     if (ws !== this.#ws) return;
     ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
     this.#ws = null;
+    this.#identity = null;
     for (const key of ['stable', 'pong', 'connect']) clearTimeout(this.#timers[key]);
     clearInterval(this.#timers.ping);
     this.#timers.pong = 0;
