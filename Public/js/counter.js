@@ -2,10 +2,11 @@
  * The Counter app (seed 003): one shared, live count per id, on channel `counter:{id}`.
  *
  * Query parameters: `id` (default `visits`), `name` (optional display name, 1–40
- * characters). Server and user text only ever reaches the page through textContent.
+ * characters; a signed-in user appears under their own display name instead). Server and user text only ever reaches the page through textContent.
  * @module counter
  */
 import { RealtimeClient } from './realtime.js';
+import { restore, currentToken } from './session.js';
 
 /** Counter ids are channel ids (docs/PROTOCOL.md): 1–128 of `A-Z a-z 0-9 _ . -`. */
 const ID_RULE = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -124,7 +125,16 @@ function start(id) {
     name = undefined;
   }
 
-  const client = new RealtimeClient({ name });
+  // A signed-in user's session comes back from the refresh cookie; each connection then
+  // authenticates with the current access token. Without a session the page is a guest's.
+  const session = restore().catch(() => null);
+  const client = new RealtimeClient({
+    name,
+    token: async () => {
+      await session;
+      return currentToken();
+    },
+  });
   /** @type {number|null} */
   let count = null;
 

@@ -23,6 +23,20 @@ export const apps = [
     icon: '+1',
     summary: 'A highly available counter: press the button and everyone watching sees the new value at once.',
   },
+  {
+    id: 'account',
+    name: 'My account',
+    href: 'account.html',
+    icon: '@',
+    summary: 'Register, log in and out; your session follows you across reloads and tabs.',
+  },
+  {
+    id: 'admin',
+    name: 'Users',
+    href: 'admin.html',
+    icon: '⚙',
+    summary: 'For admins: list users, create them, change roles, deactivate accounts.',
+  },
 ];
 
 /**

@@ -105,6 +105,9 @@ function call(fn, ...args) {
 export class RealtimeClient {
   #baseUrl;
   #name;
+  #token;
+  /** @type {{id: string, name: string, role?: string, username?: string}|null} */
+  #identity = null;
   #Socket;
   /** @type {WebSocket|null} */
   #ws = null;
@@ -129,12 +132,21 @@ export class RealtimeClient {
    *   defaults to {@link defaultRealtimeUrl}.
    * @param {string} [options.name] display name others see (1–40 characters). Without
    *   one the server picks a guest name, which is then kept across reconnects.
+   * @param {() => (string|null|Promise<string|null>)} [options.token] gives an access token
+   *   to authenticate each new connection with (an `auth` frame before any subscription);
+   *   without one, or when it gives none, the connection is a guest's.
    * @param {typeof WebSocket} [options.WebSocket] a WebSocket implementation (tests).
    */
-  constructor({ url, name, WebSocket: Socket = globalThis.WebSocket } = {}) {
+  constructor({ url, name, token, WebSocket: Socket = globalThis.WebSocket } = {}) {
     this.#baseUrl = url ?? defaultRealtimeUrl();
     this.#name = name || undefined;
+    this.#token = token;
     this.#Socket = Socket;
+  }
+
+  /** Who the server says this connection is (its `authenticated` frame), or null for a guest. */
+  get identity() {
+    return this.#identity;
   }
 
   /** @returns {Status} */
@@ -295,6 +307,29 @@ export class RealtimeClient {
 
   #opened(ws) {
     clearTimeout(this.#timers.connect);
+    this.#identity = null;
+    if (!this.#token) {
+      this.#ready(ws);
+      return;
+    }
+    // The server takes an identity only before the first subscription, so the status turns
+    // `open` (which lets subscriptions through) once the auth frame is on its way.
+    Promise.resolve()
+      .then(() => this.#token())
+      .then(
+        (token) => {
+          if (ws !== this.#ws) return;
+          if (token) this.#send({ type: 'auth', token });
+          this.#ready(ws);
+        },
+        (error) => {
+          report(error);
+          if (ws === this.#ws) this.#ready(ws);
+        },
+      );
+  }
+
+  #ready(ws) {
     this.#setStatus('open');
     this.#timers.stable = setTimeout(() => {
       this.#attempt = 0;
@@ -324,6 +359,7 @@ export class RealtimeClient {
     if (ws !== this.#ws) return;
     ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
     this.#ws = null;
+    this.#identity = null;
     for (const key of ['stable', 'pong', 'connect']) clearTimeout(this.#timers[key]);
     clearInterval(this.#timers.ping);
     this.#timers.pong = 0;
@@ -386,6 +422,9 @@ export class RealtimeClient {
         this.#welcome = { connectionId: frame.connectionId, name: frame.name };
         // Keep the server-picked guest name, so a reconnect is the same person.
         if (this.#name === undefined && typeof frame.name === 'string' && frame.name) this.#name = frame.name;
+        break;
+      case 'authenticated':
+        this.#identity = { id: frame.id, name: frame.name, role: frame.role, username: frame.username };
         break;
       case 'event':
         // Second line of defence: the server never repeats an offset, but never trust it twice.

@@ -49,8 +49,9 @@ public struct RedisPresence: Presence {
                 ZADD(self.membersKey(channel), members: members.map { (score: expiry, member: .string($0.id)) }))
             _ = try await self.redis.client.execute(
                 HSET(self.namesKey(channel), fields: members.map { (field: $0.id, value: .string($0.name)) }))
-            // Keys of channels nobody refreshes any more disappear by themselves.
-            let keep = Int(self.timeToLive.milliseconds) * 4
+            // Keys of channels nobody refreshes any more disappear by themselves; never so soon
+            // that a slow moment between two replicas' refreshes could drop live members.
+            let keep = max(Int(self.timeToLive.milliseconds) * 4, 60_000)
             _ = try await self.redis.client.execute(PEXPIRE(self.membersKey(channel), milliseconds: keep))
             _ = try await self.redis.client.execute(PEXPIRE(self.namesKey(channel), milliseconds: keep))
         }

@@ -12,6 +12,7 @@ public struct HuddleServer: Sendable {
     public let gateway: Gateway
     public let readiness: Readiness
     let backends: Backends
+    let accounts: AccountsComponents
     let configuration: HuddleConfiguration
     let logger: Logger
 
@@ -47,7 +48,16 @@ public struct HuddleServer: Sendable {
 /// Builds a replica from its configuration: backends, apps, gateway, routes.
 public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) async throws -> HuddleServer {
     HuddleMetrics.bootstrap()
+    // Before anything opens: a replica without a signing key must not start at all.
+    let (signingKey, generated) = try configuration.auth.signingKey()
+    if generated {
+        logger.warning(
+            "Development mode: access tokens are signed with a random key made at start, so every restart signs everyone out",
+            metadata: ["fix": "set auth.jwt-key-file (HUDDLE_AUTH_JWT_KEY_FILE) outside development"])
+    }
     let backends = try await Backends.make(configuration, logger: logger)
+    let accounts = try await AccountsComponents.make(
+        configuration.auth, signingKey: signingKey, accounts: backends.accounts, logger: logger)
     let readiness = Readiness()
     if backends.preparedAtOpen {
         readiness.markBackendsPrepared()
@@ -55,13 +65,15 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
     let counter = CounterApp(counters: backends.counters, broker: backends.broker, logger: logger)
     var directory = ChannelDirectory()
     directory.register(counter, kind: CounterApp.kind)
+    let authority = accounts.authority
     let gateway = Gateway(
         directory: directory, broker: backends.broker, presence: backends.presence,
-        configuration: configuration.gateway, logger: logger)
+        configuration: configuration.gateway, logger: logger,
+        authenticate: { token in try? await authority.identity(accessToken: token) })
 
     let router = buildRouter(
         configuration: configuration, gateway: gateway, readiness: readiness, backends: backends, counter: counter,
-        logger: logger)
+        accounts: accounts, logger: logger)
     let application = Application(
         router: router,
         server: .http1WebSocketUpgrade(
@@ -85,20 +97,23 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
         logger: logger
     )
     return HuddleServer(
-        application: application, gateway: gateway, readiness: readiness, backends: backends,
+        application: application, gateway: gateway, readiness: readiness, backends: backends, accounts: accounts,
         configuration: configuration, logger: logger)
 }
 
 /// The routes: operations, the apps' HTTP APIs, the realtime WebSocket and the web front end.
 func buildRouter(
     configuration: HuddleConfiguration, gateway: Gateway, readiness: Readiness, backends: Backends, counter: CounterApp,
-    logger: Logger
+    accounts: AccountsComponents, logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestMiddleware(logger: logger))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger))
+    router.add(middleware: IdentityMiddleware(authority: accounts.authority))
     OperationsRoutes(readiness: readiness, backendsHealthy: backends.isHealthy).register(on: router)
     CounterRoutes(app: counter).register(on: router)
+    AuthRoutes(authority: accounts.authority, registry: accounts.registry).register(on: router)
+    UserRoutes(registry: accounts.registry).register(on: router)
     router.ws("api/v1/realtime") { request, _ in
         guard readiness.state != .draining else {
             throw APIError(.serviceUnavailable, "This replica is shutting down; reconnect.")
@@ -106,8 +121,9 @@ func buildRouter(
         return .upgrade([:])
     } onUpgrade: { inbound, outbound, context in
         let name = context.request.uri.queryParameters.get("name").flatMap(displayName)
+        let identity = await accounts.authority.identity(atUpgrade: context.request)
         try await gateway.handle(
-            inbound: inbound, outbound: outbound, channel: context.requestContext.channel, name: name)
+            inbound: inbound, outbound: outbound, channel: context.requestContext.channel, name: name, identity: identity)
     }
     return router
 }

@@ -26,8 +26,7 @@ struct Migrate: AsyncParsableCommand {
                 metadata: ["applied": "\(applied)", "version": "\(PostgresStorage.latestSchemaVersion)"])
         case .sqlite:
             // Opening the embedded database migrates it.
-            let server = try await buildServer(configuration, logger: logger)
-            await server.shutdown()
+            try await migrateStorage(configuration, logger: logger)
             logger.info("Schema is current")
         case .memory:
             logger.info("The memory store has no schema to migrate")

@@ -5,8 +5,9 @@ import HuddleServer
 /// The configuration flags shared by `serve`, `migrate` and `bench`.
 ///
 /// Each flag is also an environment variable: `HUDDLE_` and the key upper-cased, dots and
-/// dashes as underscores. Passwords have no flag (a command line is visible to every user of
-/// the machine): use `HUDDLE_POSTGRES_PASSWORD` or `--postgres-password-file`.
+/// dashes as underscores. Passwords and keys have no flag (a command line is visible to every
+/// user of the machine): use `HUDDLE_POSTGRES_PASSWORD` or `--postgres-password-file`, and
+/// `HUDDLE_AUTH_JWT_KEY` or `--auth-jwt-key-file`.
 struct ServerOptions: ParsableArguments {
     @Option(help: "Address to listen on. [env: HUDDLE_HOST, default: 127.0.0.1]")
     var host: String?
@@ -100,6 +101,20 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "Channels one connection may subscribe to. [env: HUDDLE_WS_MAX_CHANNELS, default: 100]")
     var wsMaxChannels: Int?
+    @Flag(help: "Development mode: without a signing key, make a random one at start (restarts sign everyone out). [env: HUDDLE_AUTH_DEV]")
+    var dev = false
+    @Option(help: "File holding the access-token signing key, at least 32 bytes (or set HUDDLE_AUTH_JWT_KEY). [env: HUDDLE_AUTH_JWT_KEY_FILE]")
+    var authJwtKeyFile: String?
+    @Option(help: "Seconds an access token is valid. [env: HUDDLE_AUTH_ACCESS_TTL, default: 900]")
+    var authAccessTTL: Int?
+    @Option(help: "Days a session lasts after its last refresh. [env: HUDDLE_AUTH_REFRESH_TTL, default: 30]")
+    var authRefreshTTL: Int?
+    @Option(help: "bcrypt work factor of password hashes, 4 to 16. [env: HUDDLE_AUTH_BCRYPT_COST, default: 12]")
+    var authBcryptCost: Int?
+    @Option(help: "Failed logins per login name and address before 429. [env: HUDDLE_AUTH_LOGIN_ATTEMPTS, default: 5]")
+    var authLoginAttempts: Int?
+    @Option(help: "Seconds the failed-login count is kept. [env: HUDDLE_AUTH_LOGIN_WINDOW, default: 900]")
+    var authLoginWindow: Int?
 
     /// The configuration these flags and the environment describe.
     func configuration() throws -> HuddleConfiguration {
@@ -146,12 +161,19 @@ struct ServerOptions: ParsableArguments {
         set("ws.command-burst", self.wsCommandBurst)
         set("ws.send-queue", self.wsSendQueue)
         set("ws.max-channels", self.wsMaxChannels)
+        if self.dev { set("auth.dev", "true") }
+        set("auth.jwt-key-file", self.authJwtKeyFile)
+        set("auth.access-ttl", self.authAccessTTL)
+        set("auth.refresh-ttl", self.authRefreshTTL)
+        set("auth.bcrypt-cost", self.authBcryptCost)
+        set("auth.login-attempts", self.authLoginAttempts)
+        set("auth.login-window", self.authLoginWindow)
         return ConfigReader(providers: [
             InMemoryProvider(name: "flags", values: flags),
             EnvironmentVariablesProvider(
                 secretsSpecifier: .specific([
                     "HUDDLE_POSTGRES_URL", "HUDDLE_POSTGRES_PASSWORD", "HUDDLE_REDIS_URL", "HUDDLE_REDIS_PASSWORD",
-                    "HUDDLE_REDIS_SENTINEL_PASSWORD",
+                    "HUDDLE_REDIS_SENTINEL_PASSWORD", "HUDDLE_AUTH_JWT_KEY",
                 ])
             ).prefixKeys(with: "huddle"),
         ])

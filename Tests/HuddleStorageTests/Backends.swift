@@ -21,13 +21,14 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
     func make() async throws -> Made {
         switch self {
         case .memory:
-            return Made(events: InMemoryEventStore(), counters: InMemoryCounters(), close: {})
+            return Made(events: InMemoryEventStore(), counters: InMemoryCounters(), accounts: InMemoryAccounts(), close: {})
         case .sqlite:
             let directory = try TemporaryDirectory()
             let database = try await SQLiteStorage.open(path: directory.path + "/huddle.sqlite", logger: quietLogger)
             return Made(
                 events: SQLiteEventStore(database: database),
                 counters: SQLiteCounters(database: database),
+                accounts: SQLiteAccounts(database: database),
                 close: {
                     try? await database.close()
                     directory.remove()
@@ -38,6 +39,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
             return Made(
                 events: PostgresEventStore(database: database.database),
                 counters: PostgresCounters(database: database.database),
+                accounts: PostgresAccounts(database: database.database),
                 close: { await database.drop() }
             )
         }
@@ -46,6 +48,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
     struct Made: Sendable {
         let events: any EventStore
         let counters: any Counters
+        let accounts: any Accounts
         let close: @Sendable () async -> Void
     }
 }

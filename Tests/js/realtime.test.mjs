@@ -297,3 +297,38 @@ test('an unknown frame type is ignored', async () => {
   await flush();
   assert.equal(c.status, 'open');
 });
+
+test('with a token, each connection sends auth before any subscription', async () => {
+  let tokens = 0;
+  const c = client({ token: async () => `t${++tokens}` });
+  c.subscribe('counter:a', { since: 0 });
+  c.connect();
+  last().open();
+  assert.equal(c.status, 'connecting', 'not open until the auth frame is on its way');
+  await flush();
+  assert.equal(c.status, 'open');
+  assert.deepEqual(last().sent.map((f) => f.type), ['auth', 'subscribe']);
+  assert.equal(last().sent[0].token, 't1');
+  last().receive({ type: 'authenticated', id: 'u1', name: 'Ada', role: 'user', username: 'ada', guest: false });
+  assert.deepEqual(c.identity, { id: 'u1', name: 'Ada', role: 'user', username: 'ada' });
+
+  // A reconnect asks for the token again (it may have been refreshed meanwhile).
+  last().serverClose(1012);
+  assert.equal(c.identity, null);
+  mock.timers.tick(15_000);
+  last().open();
+  await flush();
+  assert.deepEqual(last().sent.map((f) => f.type), ['auth', 'subscribe']);
+  assert.equal(last().sent[0].token, 't2');
+  c.close();
+});
+
+test('without a token from the provider the connection stays a guest', async () => {
+  const c = client({ token: () => null });
+  c.subscribe('counter:b', { since: 0 });
+  c.connect();
+  last().open();
+  await flush();
+  assert.deepEqual(last().sent.map((f) => f.type), ['subscribe']);
+  c.close();
+});

@@ -54,6 +54,25 @@ _live: set["HuddleProcess"] = set()
 _counter = itertools.count(1)
 
 
+def _make_signing_key() -> Path:
+    """A token-signing key made for this test run (never committed), removed at exit."""
+    import secrets
+    import shutil
+
+    directory = Path(tempfile.mkdtemp(prefix="huddle-test-key-"))
+    atexit.register(shutil.rmtree, directory, True)
+    path = directory / "jwt.key"
+    path.write_text(secrets.token_urlsafe(48) + "\n")
+    path.chmod(0o600)
+    return path
+
+
+SIGNING_KEY_FILE = _make_signing_key()
+# What every test server gets unless the test sets its own HUDDLE_AUTH_* variables: the
+# run's signing key (a real server refuses to start without one) and the cheapest bcrypt.
+AUTH_ENV = {"HUDDLE_AUTH_JWT_KEY_FILE": str(SIGNING_KEY_FILE), "HUDDLE_AUTH_BCRYPT_COST": "4"}
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port that is free on `host` right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -87,7 +106,8 @@ class HuddleProcess:
     With `flags=False` it runs `HUDDLE_BIN serve ARGS...`, and `host`/`port` only tell
     where the server is expected to listen (e.g. as set through `HUDDLE_PORT` in `env`).
 
-    The environment is the test run's own without any `HUDDLE_*` variable, plus `env`.
+    The environment is the test run's own without any `HUDDLE_*` variable, plus the run's
+    signing key and bcrypt cost (`AUTH_ENV`, unless `env` names any `HUDDLE_AUTH_*`), plus `env`.
     The working directory is the repository root. stdout and stderr go to files in
     `log_dir` (appended to across restarts).
     """
@@ -150,6 +170,8 @@ class HuddleProcess:
     @property
     def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("HUDDLE_")}
+        if not any(k.startswith("HUDDLE_AUTH_") for k in self.extra_env):
+            env.update(AUTH_ENV)
         env.update(self.extra_env)
         return env
 

@@ -12,6 +12,8 @@ public enum ServerFrame: Sendable, Hashable {
     case presenceSnapshot(channel: String, members: [PresenceMember])
     case presenceChange(channel: String, action: PresenceAction, member: PresenceMember)
     case pong(id: String?)
+    /// The connection now acts as `identity` (after an `auth` frame, or at connect).
+    case authenticated(Identity)
 
     public enum PresenceAction: String, Sendable, Hashable {
         case join, leave
@@ -29,6 +31,10 @@ public enum ServerFrame: Sendable, Hashable {
         case tooManyChannels = "too_many_channels"
         case unavailable
         case internalError = "internal"
+        /// An `auth` frame with a token that is not valid (expired, tampered, deactivated user).
+        case unauthorized
+        /// The connection's identity may not do this (a guest, or not an admin).
+        case forbidden
     }
 
     public var text: String {
@@ -95,6 +101,19 @@ public enum ServerFrame: Sendable, Hashable {
             JSONText.appendString(channel, to: &text)
             text += ",\"action\":\"\(action.rawValue)\",\"member\":"
             Self.append(member: member, to: &text)
+        case .authenticated(let identity):
+            text += "\"authenticated\",\"id\":"
+            JSONText.appendString(identity.id, to: &text)
+            text += ",\"name\":"
+            JSONText.appendString(identity.name, to: &text)
+            if let role = identity.role {
+                text += ",\"role\":\"\(role.rawValue)\""
+            }
+            if let username = identity.username {
+                text += ",\"username\":"
+                JSONText.appendString(username, to: &text)
+            }
+            text += ",\"guest\":\(identity.isGuest)"
         case .pong(let id):
             text += "\"pong\""
             if let id {

@@ -30,6 +30,7 @@ public import Logging
 ///   (1: an increment is acknowledged once a replica has it) and `redis.wait-timeout` (ms, 1000).
 ///   Without a password Huddle refuses to start unless `allow-insecure-redis` is true.
 /// - `ws.*`: see ``GatewayConfiguration``
+/// - `auth.*`: see ``AuthConfiguration``
 public struct HuddleConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
@@ -42,6 +43,7 @@ public struct HuddleConfiguration: Sendable {
     /// Set when Redis is configured (cluster mode).
     public var redis: RedisSettings?
     public var gateway = GatewayConfiguration()
+    public var auth = AuthConfiguration()
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
     /// How often presence entries are refreshed and expired ones reaped (cluster backends
@@ -68,6 +70,7 @@ public struct HuddleConfiguration: Sendable {
                 description: "store postgres needs postgres.url (HUDDLE_POSTGRES_URL) or postgres.host (HUDDLE_POSTGRES_HOST)")
         }
         self.gateway = try GatewayConfiguration(reader: reader)
+        self.auth = try AuthConfiguration(reader: reader)
         self.redis = try Self.redisSettings(reader)
         if let redis = self.redis, redis.password == nil, try !reader.flag("allow-insecure-redis") {
             throw ConfigurationError(

@@ -11,9 +11,12 @@ public protocol ChannelApp: Sendable {
     /// The channel's current offset.
     func head(of channel: ChannelName) async throws -> Int64
     /// Runs a command and returns the offset of the event it stored. Throws
-    /// ``CommandRejection`` for a command the app refuses.
-    func handle(command name: String, data: JSONValue, on channel: ChannelName, by member: PresenceMember) async throws
-        -> Int64
+    /// ``CommandRejection`` for a command the app refuses (`forbidden` for one the identity may
+    /// not run). `member` is the connection as others see it; `identity` is who is behind it:
+    /// a signed-in user with a role, or a guest.
+    func handle(
+        command name: String, data: JSONValue, on channel: ChannelName, by member: PresenceMember, as identity: Identity
+    ) async throws -> Int64
 }
 
 /// The apps by channel kind.

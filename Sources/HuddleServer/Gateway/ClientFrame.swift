@@ -8,6 +8,8 @@ struct ClientFrame: Decodable {
     var since: Int64?
     var name: String?
     var data: JSONValue?
+    /// An `auth` frame's access token.
+    var token: String?
 }
 
 /// A message as it comes off the socket.

@@ -7,8 +7,9 @@ public import HuddleCore
 /// expected offset, so two replicas racing on one stream cannot both win.
 public struct EventStreamApp: ChannelApp {
     /// Turns a command into the event to append, or throws ``CommandRejection``.
-    public typealias Decide = @Sendable (_ command: String, _ data: JSONValue, _ head: Int64, _ member: PresenceMember)
-        async throws -> NewEvent
+    public typealias Decide = @Sendable (
+        _ command: String, _ data: JSONValue, _ head: Int64, _ member: PresenceMember, _ identity: Identity
+    ) async throws -> NewEvent
 
     let store: any EventStore
     let broker: any Broker
@@ -28,12 +29,12 @@ public struct EventStreamApp: ChannelApp {
         try await self.store.head(of: channel.description)
     }
 
-    public func handle(command name: String, data: JSONValue, on channel: ChannelName, by member: PresenceMember)
-        async throws -> Int64
-    {
+    public func handle(
+        command name: String, data: JSONValue, on channel: ChannelName, by member: PresenceMember, as identity: Identity
+    ) async throws -> Int64 {
         let stream = channel.description
         let head = try await self.store.head(of: stream)
-        let event = try await self.decide(name, data, head, member)
+        let event = try await self.decide(name, data, head, member, identity)
         let stored = try await self.store.append(event, to: stream, expecting: .exactly(head))
         try? await self.broker.publish(
             BrokerMessage(kind: .event, offset: stored.offset, frame: ServerFrame.event(stored).text),

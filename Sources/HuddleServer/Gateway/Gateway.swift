@@ -17,7 +17,8 @@ public final class Gateway: Sendable {
         broker: any Broker,
         presence: any Presence,
         configuration: GatewayConfiguration,
-        logger: Logger
+        logger: Logger,
+        authenticate: @escaping @Sendable (_ accessToken: String) async -> Identity? = { _ in nil }
     ) {
         self.dependencies = GatewayDependencies(
             hub: LocalHub(broker: broker),
@@ -26,7 +27,8 @@ public final class Gateway: Sendable {
             broker: broker,
             configuration: configuration,
             metrics: GatewayMetrics(),
-            logger: logger
+            logger: logger,
+            authenticate: authenticate
         )
     }
 
@@ -49,11 +51,15 @@ public final class Gateway: Sendable {
 
     /// Runs one connection from its first frame to its end.
     func run<Messages: AsyncSequence>(
-        messages: Messages, writer: any FrameWriter, name: String?
+        messages: Messages, writer: any FrameWriter, name: String?, identity: Identity? = nil
     ) async throws where Messages.Element == InboundMessage {
         let id = Self.makeConnectionID()
-        let member = PresenceMember(id: id, name: name ?? GuestName.random())
-        let session = Session(id: id, member: member, dependencies: self.dependencies, writer: writer)
+        // A signed-in user appears under their display name; a guest under the name they asked
+        // for or a random one.
+        let member = PresenceMember(id: id, name: identity?.name ?? name ?? GuestName.random())
+        let session = Session(
+            id: id, member: member, identity: identity ?? .guest(id: "guest-" + id, name: member.name),
+            dependencies: self.dependencies, writer: writer)
         self.sessions.withLock { $0[id] = session }
         self.dependencies.metrics.connections.record(self.connectionCount)
         defer {
@@ -126,7 +132,8 @@ public final class Gateway: Sendable {
 extension Gateway {
     /// Serves one upgraded WebSocket with hummingbird-websocket.
     func handle(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, name: String?
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, name: String?,
+        identity: Identity? = nil
     ) async throws {
         let maxSize = self.dependencies.configuration.maxMessageSize
         let messages = inbound.messages(maxSize: maxSize).map { message -> InboundMessage in
@@ -135,7 +142,8 @@ extension Gateway {
             case .binary(let buffer): .binary(size: buffer.readableBytes)
             }
         }
-        try await self.run(messages: messages, writer: WebSocketFrameWriter(outbound: outbound, channel: channel), name: name)
+        try await self.run(messages: messages, writer: WebSocketFrameWriter(outbound: outbound, channel: channel), name: name,
+            identity: identity)
     }
 }
 

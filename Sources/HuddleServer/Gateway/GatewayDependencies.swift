@@ -11,6 +11,8 @@ struct GatewayDependencies: Sendable {
     let configuration: GatewayConfiguration
     let metrics: GatewayMetrics
     let logger: Logger
+    /// Turns an `auth` frame's access token into an identity; nil when the token is refused.
+    let authenticate: @Sendable (_ accessToken: String) async -> Identity?
 }
 
 /// The gateway's metrics, created once (creating a swift-metrics handle costs a registry lookup).

@@ -72,6 +72,8 @@ extension Session {
         case "ping":
             self.send(.pong(id: frame.id.flatMap { Self.isValidID($0) ? $0 : nil }))
             return .ok
+        case "auth":
+            return await self.authenticate(frame)
         case "subscribe":
             return self.subscribe(frame)
         case "unsubscribe":
@@ -138,7 +140,7 @@ extension Session {
         }
         do {
             let offset = try await app.handle(
-                command: name, data: frame.data ?? .object([:]), on: channel, by: self.member)
+                command: name, data: frame.data ?? .object([:]), on: channel, by: self.member, as: self.identity)
             self.send(.ack(id: id, offset: offset))
             return .ok
         } catch let rejection as CommandRejection {
@@ -195,7 +197,7 @@ extension Session {
         return (channel, app)
     }
 
-    private func reject(_ id: String?, _ channel: String?, _ code: ServerFrame.ErrorCode, _ message: String) -> Outcome {
+    func reject(_ id: String?, _ channel: String?, _ code: ServerFrame.ErrorCode, _ message: String) -> Outcome {
         let safeID = id.flatMap { Self.isValidID($0) ? $0 : nil }
         let safeChannel = channel.flatMap { ChannelName($0) != nil ? $0 : nil }
         self.send(.error(id: safeID, channel: safeChannel, code: code, message: message))

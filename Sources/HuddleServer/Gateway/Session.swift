@@ -25,22 +25,26 @@ final class Session: HubSubscriber, Sendable {
         /// Channels joined on the hub (the writer's view: what to leave at the end).
         var joined: Set<String> = []
         var closing = false
+        /// How others see this connection; its name follows the identity.
+        var member: PresenceMember
+        var identity: Identity
     }
 
     let id: String
-    let member: PresenceMember
     let dependencies: GatewayDependencies
     let writer: any FrameWriter
-    let shared = Mutex(Shared())
+    let shared: Mutex<Shared>
     let outbox: AsyncStream<Outgoing>
     private let outboxInput: AsyncStream<Outgoing>.Continuation
 
     var subscriberID: String { self.id }
+    var member: PresenceMember { self.shared.withLock { $0.member } }
+    var identity: Identity { self.shared.withLock { $0.identity } }
     var logger: Logger { self.dependencies.logger }
 
-    init(id: String, member: PresenceMember, dependencies: GatewayDependencies, writer: any FrameWriter) {
+    init(id: String, member: PresenceMember, identity: Identity, dependencies: GatewayDependencies, writer: any FrameWriter) {
         self.id = id
-        self.member = member
+        self.shared = Mutex(Shared(member: member, identity: identity))
         self.dependencies = dependencies
         self.writer = writer
         (self.outbox, self.outboxInput) = AsyncStream.makeStream(
@@ -48,6 +52,9 @@ final class Session: HubSubscriber, Sendable {
             bufferingPolicy: .bufferingOldest(dependencies.configuration.sendQueueLimit)
         )
         self.enqueue(.frame(ServerFrame.welcome(connectionID: id, name: member.name).text))
+        if !identity.isGuest {
+            self.enqueue(.frame(ServerFrame.authenticated(identity).text))
+        }
     }
 
     /// Called by the hub for every delivery on a joined channel; never blocks.
@@ -119,9 +126,10 @@ final class Session: HubSubscriber, Sendable {
     /// Leaves the hub and the channel's presence, and tells the others.
     func leave(_ channel: String) async {
         await self.dependencies.hub.leave(channel, self.id)
+        let member = self.member
         do {
-            try await self.dependencies.presence.leave(memberID: self.member.id, channel: channel)
-            let frame = ServerFrame.presenceChange(channel: channel, action: .leave, member: self.member)
+            try await self.dependencies.presence.leave(memberID: member.id, channel: channel)
+            let frame = ServerFrame.presenceChange(channel: channel, action: .leave, member: member)
             try await self.dependencies.broker.publish(
                 BrokerMessage(kind: .presence, origin: self.id, frame: frame.text), to: channel)
         } catch {

@@ -8,11 +8,21 @@ public struct APIError: Error, Sendable {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
+    /// Per-field messages for invalid input (`{"fields": {"email": "…"}}`), so forms can show
+    /// each next to its field.
+    public var fields: [String: String]?
+    /// Seconds for `Retry-After` (429 and 503 default to 1).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String? = nil, _ message: String) {
+    public init(
+        _ status: HTTPResponse.Status, code: String? = nil, _ message: String, fields: [String: String]? = nil,
+        retryAfter: Int? = nil
+    ) {
         self.status = status
         self.code = code ?? Self.code(for: status)
         self.message = message
+        self.fields = fields
+        self.retryAfter = retryAfter
     }
 
     /// The `error` field for a status: `not_found`, `bad_request`…

@@ -1,19 +1,39 @@
+public import HuddleCore
 public import Hummingbird
+public import HummingbirdAuth
 public import HummingbirdWebSocket
 public import NIOCore
+import Synchronization
 
 /// The request context of every Huddle route, HTTP and WebSocket alike.
-public struct AppRequestContext: RequestContext, WebSocketRequestContext {
+public struct AppRequestContext: RequestContext, WebSocketRequestContext, AuthRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>
     /// The connection, so that the gateway can cut off a client that stopped reading.
     public let channel: any Channel
     /// Set by ``RequestMiddleware``; returned in `X-Request-Id` and every error body.
     public var requestID = ""
+    /// Who sent the request, set by ``IdentityMiddleware`` from a valid bearer token.
+    public var identity: Identity?
+    /// Why a bearer token that came with the request was refused, for the 401 message.
+    var tokenProblem: String?
+    /// Shared by every copy of this context, so that the outermost middleware can log the user
+    /// that an inner one identified.
+    let requestLog = RequestLogNotes()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()
         self.channel = source.channel
+    }
+}
+
+/// What inner middleware tells ``RequestMiddleware``'s log line.
+final class RequestLogNotes: Sendable {
+    private let storage = Mutex<String?>(nil)
+
+    var user: String? {
+        get { self.storage.withLock { $0 } }
+        set { self.storage.withLock { $0 = newValue } }
     }
 }

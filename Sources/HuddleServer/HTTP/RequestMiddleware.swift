@@ -45,6 +45,7 @@ struct RequestMiddleware: RouterMiddleware {
                 "path": .string(request.uri.path),
                 "status": .stringConvertible(response.status.code),
                 "elapsedMs": .stringConvertible((elapsed.milliseconds * 1000).rounded() / 1000),
+                "user": .string(context.requestLog.user ?? "-"),
             ]
         )
         return response
@@ -61,6 +62,13 @@ struct RequestMiddleware: RouterMiddleware {
             apiError = APIError(.serviceUnavailable, "The store is unavailable; try again shortly.")
         case EventStoreError.conflict(let stream, let expected, let actual):
             apiError = APIError(.conflict, "\(stream) is at offset \(actual), not \(expected).")
+        case let error as InvalidFields:
+            apiError = APIError(
+                .badRequest, "Some fields are invalid.",
+                fields: Dictionary(uniqueKeysWithValues: error.fields.map { ($0.key.rawValue, $0.value) }))
+        case AccountsError.taken(let field):
+            apiError = APIError(
+                .conflict, "That \(field.rawValue) is already taken.", fields: [field.rawValue: "Already taken."])
         default:
             context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             apiError = APIError(.internalServerError, "Something went wrong on our side.")
@@ -75,11 +83,26 @@ struct RequestMiddleware: RouterMiddleware {
         JSONText.appendString(error.message, to: &body)
         body += ",\"requestId\":"
         JSONText.appendString(requestID, to: &body)
+        if let fields = error.fields {
+            body += ",\"fields\":{"
+            for (index, (field, message)) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { body += "," }
+                JSONText.appendString(field, to: &body)
+                body += ":"
+                JSONText.appendString(message, to: &body)
+            }
+            body += "}"
+        }
         body += "}"
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
-        if error.status == .tooManyRequests || error.status == .serviceUnavailable {
+        if let retryAfter = error.retryAfter {
+            headers[.retryAfter] = String(retryAfter)
+        } else if error.status == .tooManyRequests || error.status == .serviceUnavailable {
             headers[.retryAfter] = "1"
+        }
+        if error.status == .unauthorized {
+            headers[.wwwAuthenticate] = "Bearer"
         }
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }

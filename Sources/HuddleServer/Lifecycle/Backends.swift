@@ -14,6 +14,7 @@ struct Backends: Sendable {
     let counters: any Counters
     let broker: any Broker
     let presence: any Presence
+    let accounts: any Accounts
     /// Whether the backends were ready when made (SQLite migrates on open); otherwise
     /// ``prepare`` must succeed first.
     let preparedAtOpen: Bool
@@ -37,6 +38,7 @@ struct Backends: Sendable {
             counters: RedisCounters(redis: redis),
             broker: InstrumentedBroker(RedisBroker(redis: redis)),
             presence: RedisPresence(redis: redis, timeToLive: configuration.presenceInterval * 3),
+            accounts: stores.accounts,
             preparedAtOpen: stores.preparedAtOpen,
             prepare: stores.prepare,
             run: {
@@ -63,14 +65,15 @@ struct Backends: Sendable {
             logger.warning("Using the in-memory store: nothing survives a restart")
             return Backends(
                 events: InMemoryEventStore(), counters: InMemoryCounters(), broker: broker, presence: presence,
-                preparedAtOpen: true, prepare: {}, run: {}, isHealthy: { true }, close: {})
+                accounts: InMemoryAccounts(), preparedAtOpen: true, prepare: {}, run: {}, isHealthy: { true }, close: {})
         case .sqlite:
             let path = try Self.prepareDataDirectory(configuration.dataDirectory) + "/huddle.sqlite"
             let database = try await SQLiteStorage.open(path: path, logger: logger)
             logger.info("Opened the embedded database", metadata: ["path": .string(path)])
             return Backends(
                 events: SQLiteEventStore(database: database), counters: SQLiteCounters(database: database),
-                broker: broker, presence: presence, preparedAtOpen: true, prepare: {}, run: {}, isHealthy: { true },
+                broker: broker, presence: presence, accounts: SQLiteAccounts(database: database), preparedAtOpen: true,
+                prepare: {}, run: {}, isHealthy: { true },
                 close: { try? await database.close() })
         case .postgres:
             guard let settings = configuration.postgres else {
@@ -80,7 +83,7 @@ struct Backends: Sendable {
             logger.info("Using PostgreSQL", metadata: ["database": .string(settings.description)])
             return Backends(
                 events: PostgresEventStore(database: database), counters: PostgresCounters(database: database),
-                broker: broker, presence: presence, preparedAtOpen: false,
+                broker: broker, presence: presence, accounts: PostgresAccounts(database: database), preparedAtOpen: false,
                 prepare: { try await database.migrate() }, run: { await database.run() },
                 isHealthy: { await database.isReachable() }, close: {})
         }

@@ -16,7 +16,9 @@ struct PresenceKeeper: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        // A graceful shutdown cancels the sleep; that is this service's normal end, not a
+        // failure (a service that throws makes the group, and `huddle serve`, exit 1).
+        try? await cancelWhenGracefulShutdown {
             while true {
                 try await Task.sleep(for: self.interval)
                 await self.tick()

@@ -24,7 +24,44 @@ extension PostgresStorage {
                 """,
                 "CREATE TABLE counters (id TEXT PRIMARY KEY, value BIGINT NOT NULL)",
             ]
-        )
+        ),
+        (
+            2,
+            [
+                // Accounts. username and email are stored lower-cased, so UNIQUE is case-insensitive.
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    username TEXT NOT NULL UNIQUE,
+                    email TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    active BOOLEAN NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX users_by_creation ON users (created_at, id)",
+                // One row per login session; revoking a family ends every token in it at once.
+                """
+                CREATE TABLE refresh_families (
+                    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT
+                )
+                """,
+                "CREATE INDEX refresh_families_by_user ON refresh_families (user_id)",
+                """
+                CREATE TABLE refresh_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    family_id TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    rotated_at BIGINT
+                )
+                """,
+                "CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id)",
+            ]
+        ),
     ]
 
     public static var latestSchemaVersion: Int { Self.steps.last?.version ?? 0 }

@@ -17,9 +17,18 @@ enum ServerFixture {
         configuration.port = 0
         configuration.store = store
         configuration.publicDirectory = Self.publicDirectory
+        configuration.auth.jwtKey = Self.signingKey
+        // The lowest cost bcrypt allows: tests hash many passwords.
+        configuration.auth.bcryptCost = 4
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
         return configuration
     }
+
+    /// A signing key made for this test run.
+    static let signingKey: [UInt8] = {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<48).map { _ in generator.next() as UInt8 }
+    }()
 
     static func make(_ configuration: HuddleConfiguration = Self.configuration()) async throws -> HuddleServer {
         try await buildServer(configuration, logger: Self.logger)

@@ -11,14 +11,14 @@ final class TestConnection: Sendable {
     let run: Task<Void, any Error>
     private let frames: FrameReader
 
-    init(gateway: Gateway, name: String? = "Tester", blockAfter: Int? = nil) {
+    init(gateway: Gateway, name: String? = "Tester", identity: Identity? = nil, blockAfter: Int? = nil) {
         let (messages, inbound) = AsyncStream.makeStream(of: InboundMessage.self)
         let (frames, framesInput) = AsyncStream.makeStream(of: String.self)
         let writer = RecordingWriter(output: framesInput, inbound: inbound, blockAfter: blockAfter)
         self.inbound = inbound
         self.writer = writer
         self.frames = FrameReader(frames)
-        self.run = Task { try await gateway.run(messages: messages, writer: writer, name: name) }
+        self.run = Task { try await gateway.run(messages: messages, writer: writer, name: name, identity: identity) }
     }
 
     func send(_ object: [String: Any]) throws {

@@ -45,9 +45,10 @@ public struct CounterApp: ChannelApp {
         try await self.counters.value(of: channel.id)
     }
 
-    public func handle(command name: String, data: JSONValue, on channel: ChannelName, by member: PresenceMember)
-        async throws -> Int64
-    {
+    /// Anyone may count, guests included (seed 003 had no accounts).
+    public func handle(
+        command name: String, data: JSONValue, on channel: ChannelName, by member: PresenceMember, as identity: Identity
+    ) async throws -> Int64 {
         guard name == "increment" else { throw CommandRejection.unknownCommand(name, kind: Self.kind) }
         return try await self.increment(channel.id)
     }

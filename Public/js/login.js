@@ -1,0 +1,45 @@
+/**
+ * The log-in page: username or email and password; on success, on to `?next=` (a page of
+ * this site) or the account page.
+ * @module login
+ */
+import { login, restore, renderAccountNav, onAccount } from './session.js';
+import { RULES, validate, revalidateOnInput, showApiError } from './forms.js';
+
+const form = /** @type {HTMLFormElement} */ (document.getElementById('login-form'));
+const notice = /** @type {HTMLElement} */ (document.getElementById('form-error'));
+const submit = /** @type {HTMLButtonElement} */ (document.getElementById('submit'));
+const checks = [
+  ['login', RULES.login],
+  ['password', RULES.loginPassword],
+];
+
+/** Only same-site relative pages, so a crafted link cannot send people elsewhere. */
+export function nextPage(search) {
+  const next = new URLSearchParams(search).get('next') || '';
+  return /^[A-Za-z0-9_-]+\.html(\?[^#]*)?$/.test(next) ? next : 'account.html';
+}
+
+renderAccountNav(/** @type {HTMLElement} */ (document.getElementById('account-nav')));
+onAccount((account) => {
+  const already = /** @type {HTMLElement} */ (document.getElementById('already'));
+  already.hidden = !account || account.guest;
+  /** @type {HTMLElement} */ (document.getElementById('already-name')).textContent = account?.displayName ?? '';
+});
+restore().catch(() => {});
+revalidateOnInput(form, checks);
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  notice.hidden = true;
+  if (!validate(form, checks)) return;
+  submit.disabled = true;
+  try {
+    await login(form.elements.namedItem('login').value.trim(), form.elements.namedItem('password').value);
+    location.assign(nextPage(location.search));
+  } catch (error) {
+    showApiError(form, notice, error);
+  } finally {
+    submit.disabled = false;
+  }
+});

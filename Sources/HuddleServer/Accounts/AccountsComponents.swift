@@ -1,0 +1,29 @@
+import HuddleCore
+import Logging
+
+/// The accounts side of a replica, built once from configuration.
+struct AccountsComponents: Sendable {
+    let authority: SessionAuthority
+    let registry: UserRegistry
+
+    /// `signingKey` comes from ``AuthConfiguration/signingKey()``, resolved before anything
+    /// else starts so that a missing key stops the replica at once.
+    static func make(
+        _ configuration: AuthConfiguration, signingKey: [UInt8], accounts: any Accounts, logger: Logger
+    ) async throws -> AccountsComponents {
+        let registry = UserRegistry(accounts: accounts, bcryptCost: configuration.bcryptCost)
+        let tokens = await AccessTokens(
+            key: signingKey, accessLifetime: configuration.accessTokenLifetime,
+            guestLifetime: configuration.guestTokenLifetime)
+        let start = ContinuousClock.now
+        let throttle = LoginThrottle(attempts: configuration.loginAttempts, window: configuration.loginWindow) {
+            let (seconds, attoseconds) = (ContinuousClock.now - start).components
+            return Double(seconds) + Double(attoseconds) / 1e18
+        }
+        let authority = SessionAuthority(
+            accounts: accounts, passwords: registry.passwords, tokens: tokens, throttle: throttle,
+            refreshLifetime: configuration.refreshLifetime, clock: WallClock.millisecondsSince1970, logger: logger,
+            decoyHash: try await registry.passwords.hash(SessionAuthority.randomToken()))
+        return AccountsComponents(authority: authority, registry: registry)
+    }
+}

@@ -1,0 +1,106 @@
+import HTTPTypes
+import HuddleCore
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `/api/v1/auth/*`: register, login, refresh, logout, me, guest.
+///
+/// The refresh token travels only in the `huddle_refresh` cookie (`HttpOnly; Secure;
+/// SameSite=Strict; Path=/api/v1/auth`): page scripts cannot read it, other sites cannot send
+/// it, and it goes to no other path. The access token is in the response body; the pages keep
+/// it in memory only.
+struct AuthRoutes {
+    let authority: SessionAuthority
+    let registry: UserRegistry
+
+    static let cookieName = "huddle_refresh"
+    static let cookiePath = "/api/v1/auth"
+
+    func register(on router: Router<AppRequestContext>) {
+        let auth = router.group("api/v1/auth")
+        auth.post("register") { request, context in
+            let input = try await request.decode(as: RegisterInput.self, context: context)
+            let user = try await self.registry.create(
+                username: input.username, email: input.email, password: input.password, displayName: input.displayName)
+            context.logger.info("Registered a user", metadata: ["user": .string(user.id)])
+            return try self.grantResponse(try await self.authority.startSession(for: user), request: request, status: .created)
+        }
+        auth.post("login") { request, context in
+            let input = try await request.decode(as: LoginInput.self, context: context)
+            let grant = try await self.authority.login(input.login, password: input.password, client: Self.client(context))
+            return try self.grantResponse(grant, request: request)
+        }
+        auth.post("refresh") { request, context in
+            do {
+                let grant = try await self.authority.refresh(request.cookies[Self.cookieName]?.value)
+                return try self.grantResponse(grant, request: request)
+            } catch let error as APIError where error.status == .unauthorized {
+                // A dead session's cookie is of no further use: answer 401 and drop it.
+                var response = RequestMiddleware.jsonError(error, requestID: context.requestID)
+                response.setCookie(Self.cookie(value: "", maxAge: 0, request: request))
+                return response
+            }
+        }
+        auth.post("logout") { request, _ in
+            try await self.authority.logout(request.cookies[Self.cookieName]?.value)
+            var response = Response(status: .noContent)
+            response.setCookie(Self.cookie(value: "", maxAge: 0, request: request))
+            return response
+        }
+        auth.get("me") { _, context in
+            let identity = try context.requireIdentity()
+            guard !identity.isGuest, let user = try await self.registry.accounts.user(id: identity.id) else {
+                return try JSONResponse.make(AccountBody(guest: identity))
+            }
+            return try JSONResponse.make(AccountBody(user: user, showPrivate: true))
+        }
+        auth.post("guest") { _, _ in
+            try JSONResponse.make(GrantBody(try await self.authority.guest()))
+        }
+    }
+
+    private func grantResponse(
+        _ grant: SessionAuthority.Grant, request: Request, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        var response = try JSONResponse.make(GrantBody(grant), status: status)
+        if let refresh = grant.refreshToken {
+            let maxAge = Int(self.authority.refreshLifetime.components.seconds)
+            response.setCookie(Self.cookie(value: refresh, maxAge: maxAge, request: request))
+        }
+        return response
+    }
+
+    static func cookie(value: String, maxAge: Int, request: Request) -> Cookie {
+        Cookie(
+            name: Self.cookieName, value: value, maxAge: maxAge, path: Self.cookiePath,
+            secure: !Self.isPlainHTTPLocalhost(request), httpOnly: true, sameSite: .strict)
+    }
+
+    /// Browsers refuse to store a `Secure` cookie sent over plain HTTP except from localhost, and
+    /// some refuse it for 127.0.0.1 as well; a developer's `http://localhost:8080` must work.
+    /// Anything else (a real host name, or HTTPS at a proxy) gets `Secure`.
+    static func isPlainHTTPLocalhost(_ request: Request) -> Bool {
+        if request.headers[.xForwardedProto]?.lowercased() == "https" { return false }
+        guard let authority = request.headers[.hostHeader] ?? request.head.authority else { return false }
+        let host: Substring
+        if authority.hasPrefix("[") {
+            host = authority.prefix { $0 != "]" }.dropFirst()
+        } else {
+            host = authority.split(separator: ":", maxSplits: 1).first ?? ""
+        }
+        return host == "localhost" || host == "127.0.0.1" || host == "::1" || host.hasSuffix(".localhost")
+    }
+
+    /// The client's address, for the login rate limit. Huddle does not trust `X-Forwarded-For`
+    /// (anyone can send one); behind a proxy every client shares the proxy's address.
+    static func client(_ context: AppRequestContext) -> String {
+        context.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
+extension HTTPField.Name {
+    static let xForwardedProto = Self("X-Forwarded-Proto")!
+    /// HTTP/1's Host; on the live server it arrives as the request's authority instead.
+    static let hostHeader = Self("Host")!
+}

@@ -1,0 +1,167 @@
+import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import HuddleCore
+import Hummingbird
+import HummingbirdAuth
+import JWTKit
+import Logging
+
+/// Logins, refresh-token sessions, guests, and turning tokens into identities.
+///
+/// Refresh tokens are 32 random bytes; only their SHA-256 hash is stored. Each refresh rotates
+/// the token, and presenting a rotated one revokes its whole family (see ``RefreshSession``).
+struct SessionAuthority: Sendable {
+    let accounts: any Accounts
+    let passwords: PasswordHasher
+    let tokens: AccessTokens
+    let throttle: LoginThrottle
+    let refreshLifetime: Duration
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    /// A hash with the configured cost, checked when the login names nobody, so that an unknown
+    /// login takes as long as a wrong password and does not reveal which accounts exist.
+    let decoyHash: String
+
+    /// What a successful login, registration or refresh hands the client.
+    struct Grant: Sendable {
+        var identity: Identity
+        var user: User?
+        var accessToken: String
+        var expiresIn: Int
+        /// Set for accounts (guests get none): goes into the cookie.
+        var refreshToken: String?
+    }
+
+    func login(_ login: String?, password: String?, client: String) async throws -> Grant {
+        var problems: [AccountField: String] = [:]
+        if (login ?? "").isEmpty { problems[.login] = AccountValidation.message(for: .login) }
+        if (password ?? "").isEmpty { problems[.password] = "Enter your password." }
+        guard problems.isEmpty, let login, let password else { throw InvalidFields(problems) }
+
+        let name = login.lowercased()
+        let key = name + "|" + client
+        if let wait = self.throttle.retryAfter(key) {
+            throw APIError(.tooManyRequests, "Too many failed logins; try again in \(wait) seconds.", retryAfter: wait)
+        }
+        let user = try await self.accounts.user(login: name)
+        let matches = try await self.passwords.verify(password, hash: user?.passwordHash ?? self.decoyHash)
+        guard let user, matches else {
+            self.throttle.recordFailure(key)
+            throw APIError(.unauthorized, "Wrong username, email or password.")
+        }
+        guard user.active else { throw APIError(.forbidden, "This account is deactivated.") }
+        self.throttle.recordSuccess(key)
+        return try await self.startSession(for: user)
+    }
+
+    /// A new session family for `user`: an access token and its first refresh token.
+    func startSession(for user: User) async throws -> Grant {
+        let refresh = Self.randomToken()
+        let now = self.clock()
+        try await self.accounts.startSession(
+            RefreshSession(
+                tokenHash: Self.hash(refresh), familyID: UUID().uuidString.lowercased(), userID: user.id, createdAt: now,
+                expiresAt: now + self.refreshLifetime.milliseconds64))
+        let identity = Identity(user: user)
+        let (token, expiresIn) = try await self.tokens.issue(for: identity)
+        return Grant(identity: identity, user: user, accessToken: token, expiresIn: expiresIn, refreshToken: refresh)
+    }
+
+    func refresh(_ presented: String?) async throws -> Grant {
+        guard let presented, !presented.isEmpty else { throw APIError(.unauthorized, "No session; log in.") }
+        let replacement = Self.randomToken()
+        let now = self.clock()
+        let outcome = try await self.accounts.rotate(
+            tokenHash: Self.hash(presented), replacementHash: Self.hash(replacement), now: now,
+            expiresAt: now + self.refreshLifetime.milliseconds64)
+        switch outcome {
+        case .rotated(let session):
+            guard let user = try await self.accounts.user(id: session.userID), user.active else {
+                try await self.accounts.revokeSessions(ofUser: session.userID, now: now)
+                throw APIError(.unauthorized, "The session has ended; log in.")
+            }
+            let identity = Identity(user: user)
+            let (token, expiresIn) = try await self.tokens.issue(for: identity)
+            return Grant(identity: identity, user: user, accessToken: token, expiresIn: expiresIn, refreshToken: replacement)
+        case .reused(let family, let userID):
+            self.logger.warning(
+                "A rotated refresh token was presented again; its session is revoked",
+                metadata: ["family": .string(family), "user": .string(userID)])
+            throw APIError(.unauthorized, "The session has ended; log in.")
+        case .invalid:
+            throw APIError(.unauthorized, "The session has ended; log in.")
+        }
+    }
+
+    func logout(_ presented: String?) async throws {
+        guard let presented, !presented.isEmpty else { return }
+        try await self.accounts.revokeFamily(ofTokenHash: Self.hash(presented), now: self.clock())
+    }
+
+    func guest() async throws -> Grant {
+        let identity = Identity.guest(id: "guest-" + Self.randomToken().prefix(16).lowercased())
+        let (token, expiresIn) = try await self.tokens.issue(for: identity)
+        return Grant(identity: identity, user: nil, accessToken: token, expiresIn: expiresIn, refreshToken: nil)
+    }
+
+    /// The identity an access token stands for. A user's token also needs the user to exist
+    /// and be active now, and the role is read from the store, so that deactivation and role
+    /// changes apply at once rather than when the token expires.
+    func identity(accessToken: String) async throws -> Identity {
+        let claims = try await self.tokens.verify(accessToken)
+        guard claims.role != nil else { return Identity.guest(id: claims.userID, name: claims.name) }
+        guard let user = try await self.accounts.user(id: claims.userID), user.active else {
+            throw TokenRejection.inactive
+        }
+        return Identity(user: user)
+    }
+
+    /// The identity of a live refresh-token session, without rotating it (a WebSocket upgrade
+    /// that carries the cookie).
+    func identity(refreshToken: String) async throws -> Identity? {
+        guard let session = try await self.accounts.session(tokenHash: Self.hash(refreshToken), now: self.clock()),
+            let user = try await self.accounts.user(id: session.userID), user.active
+        else { return nil }
+        return Identity(user: user)
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in generator.next() as UInt8 }
+        return Data(bytes).base64EncodedString().replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return hex.count == 1 ? "0" + hex : hex
+        }.joined()
+    }
+}
+
+extension Duration {
+    var milliseconds64: Int64 {
+        let (seconds, attoseconds) = self.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+extension SessionAuthority {
+    /// Who opens a WebSocket, from what the upgrade request carries: an `Authorization: Bearer`
+    /// access token (scripts), or the refresh cookie of a live session (sent only where the
+    /// cookie's path allows). Neither, or an invalid one: a guest, who may authenticate later
+    /// with an `auth` frame.
+    func identity(atUpgrade request: Request) async -> Identity? {
+        if let bearer = request.headers.bearer {
+            return try? await self.identity(accessToken: bearer.token)
+        }
+        if let cookie = request.cookies[AuthRoutes.cookieName]?.value, !cookie.isEmpty {
+            return try? await self.identity(refreshToken: cookie)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,37 @@
+import HuddleCore
+import Synchronization
+
+extension Session {
+    /// `{"type":"auth","token":"…"}`: the connection takes on the identity of an access token.
+    ///
+    /// A connection may switch identity only before it subscribes, because its presence entries
+    /// carry its name; later it may only renew the same user's identity (a refreshed token, a
+    /// changed role). A refused token leaves the connection as it was (a guest, usually) and
+    /// counts as a bad frame, which keeps token guessing slow.
+    func authenticate(_ frame: ClientFrame) async -> Outcome {
+        guard let token = frame.token, (1...8192).contains(token.utf8.count) else {
+            return self.reject(frame.id, nil, .badRequest, "an auth frame needs a 'token': an access token")
+        }
+        guard let identity = await self.dependencies.authenticate(token) else {
+            return self.reject(
+                frame.id, nil, .unauthorized,
+                "the token is not valid (expired, altered, or the account is deactivated); refresh it and send auth again")
+        }
+        let accepted = self.shared.withLock { shared in
+            if shared.identity.id == identity.id {
+                shared.identity = identity
+                return true
+            }
+            guard shared.requested.isEmpty else { return false }
+            shared.identity = identity
+            shared.member = PresenceMember(id: self.id, name: identity.name)
+            return true
+        }
+        guard accepted else {
+            return self.reject(
+                frame.id, nil, .badRequest, "authenticate before subscribing; reconnect to change who you are")
+        }
+        self.send(.authenticated(identity))
+        return .ok
+    }
+}

@@ -1,0 +1,169 @@
+public import HuddleCore
+import SQLiteNIO
+
+/// The embedded ``Accounts``: tables `users`, `refresh_families` and `refresh_tokens`.
+///
+/// The one connection runs statements one at a time, but an async caller can interleave
+/// between two of ours; each step is therefore a single guarded statement (see ``rotate``).
+public struct SQLiteAccounts: Accounts {
+    let database: SQLiteStorage
+
+    public init(database: SQLiteStorage) {
+        self.database = database
+    }
+
+    static let userColumns = "id, username, email, display_name, password_hash, role, active, created_at"
+
+    public func create(_ user: User) async throws {
+        // ON CONFLICT DO NOTHING instead of catching the constraint error: SQLiteStorage turns
+        // every SQLite error into "unavailable".
+        let rows = try await self.database.query(
+            """
+            INSERT INTO users (\(Self.userColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            ON CONFLICT DO NOTHING RETURNING id
+            """,
+            [
+                .text(user.id), .text(user.username), .text(user.email), .text(user.displayName), .text(user.passwordHash),
+                .text(user.role.rawValue), .integer(user.active ? 1 : 0), .integer(Int(user.createdAt)),
+            ]
+        )
+        guard rows.isEmpty else { return }
+        let taken = try await self.database.query("SELECT 1 FROM users WHERE username = ?1", [.text(user.username)])
+        throw AccountsError.taken(taken.isEmpty ? .email : .username)
+    }
+
+    public func user(id: String) async throws -> User? {
+        try await self.database.query("SELECT \(Self.userColumns) FROM users WHERE id = ?1", [.text(id)]).first.map(Self.user)
+    }
+
+    public func user(login: String) async throws -> User? {
+        try await self.database.query(
+            "SELECT \(Self.userColumns) FROM users WHERE username = ?1 OR email = ?1", [.text(login)]
+        ).first.map(Self.user)
+    }
+
+    public func users(offset: Int, limit: Int) async throws -> [User] {
+        try await self.database.query(
+            "SELECT \(Self.userColumns) FROM users ORDER BY created_at, id LIMIT ?1 OFFSET ?2",
+            [.integer(limit), .integer(max(offset, 0))]
+        ).map(Self.user)
+    }
+
+    public func userCount() async throws -> Int {
+        try await self.database.query("SELECT COUNT(*) AS n FROM users").first?.column("n")?.integer ?? 0
+    }
+
+    public func update(id: String, _ changes: UserChanges) async throws -> User? {
+        try await self.database.query(
+            """
+            UPDATE users SET role = COALESCE(?2, role), active = COALESCE(?3, active),
+                display_name = COALESCE(?4, display_name)
+            WHERE id = ?1 RETURNING \(Self.userColumns)
+            """,
+            [
+                .text(id), changes.role.map { .text($0.rawValue) } ?? .null,
+                changes.active.map { .integer($0 ? 1 : 0) } ?? .null, changes.displayName.map { .text($0) } ?? .null,
+            ]
+        ).first.map(Self.user)
+    }
+
+    public func startSession(_ session: RefreshSession) async throws {
+        _ = try await self.database.query(
+            "INSERT INTO refresh_families (id, user_id, created_at) VALUES (?1, ?2, ?3)",
+            [.text(session.familyID), .text(session.userID), .integer(Int(session.createdAt))]
+        )
+        try await self.insertToken(session)
+    }
+
+    private func insertToken(_ session: RefreshSession) async throws {
+        _ = try await self.database.query(
+            "INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            [
+                .text(session.tokenHash), .text(session.familyID), .text(session.userID), .integer(Int(session.createdAt)),
+                .integer(Int(session.expiresAt)),
+            ]
+        )
+    }
+
+    public func rotate(tokenHash: String, replacementHash: String, now: Int64, expiresAt: Int64) async throws
+        -> RefreshOutcome
+    {
+        // Only a live token of a live family is marked rotated; the guard in the WHERE clause
+        // makes the check and the mark one step, so two racing refreshes cannot both win.
+        let claimed = try await self.database.query(
+            """
+            UPDATE refresh_tokens SET rotated_at = ?2
+            WHERE token_hash = ?1 AND rotated_at IS NULL AND expires_at > ?2
+              AND family_id IN (SELECT id FROM refresh_families WHERE revoked_at IS NULL)
+            RETURNING family_id, user_id
+            """,
+            [.text(tokenHash), .integer(Int(now))]
+        )
+        if let row = claimed.first {
+            let next = RefreshSession(
+                tokenHash: replacementHash, familyID: row.column("family_id")?.string ?? "",
+                userID: row.column("user_id")?.string ?? "", createdAt: now, expiresAt: expiresAt)
+            try await self.insertToken(next)
+            return .rotated(next)
+        }
+        // Not live: a rotated token of a family that is still live is a replay. Revoke it.
+        let revoked = try await self.database.query(
+            """
+            UPDATE refresh_families SET revoked_at = ?2
+            WHERE revoked_at IS NULL
+              AND id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ?1 AND rotated_at IS NOT NULL)
+            RETURNING id, user_id
+            """,
+            [.text(tokenHash), .integer(Int(now))]
+        )
+        guard let row = revoked.first else { return .invalid }
+        return .reused(familyID: row.column("id")?.string ?? "", userID: row.column("user_id")?.string ?? "")
+    }
+
+    public func session(tokenHash: String, now: Int64) async throws -> RefreshSession? {
+        let rows = try await self.database.query(
+            """
+            SELECT t.family_id, t.user_id, t.created_at, t.expires_at FROM refresh_tokens t
+            JOIN refresh_families f ON f.id = t.family_id
+            WHERE t.token_hash = ?1 AND t.rotated_at IS NULL AND t.expires_at > ?2 AND f.revoked_at IS NULL
+            """,
+            [.text(tokenHash), .integer(Int(now))]
+        )
+        return rows.first.map { row in
+            RefreshSession(
+                tokenHash: tokenHash, familyID: row.column("family_id")?.string ?? "",
+                userID: row.column("user_id")?.string ?? "", createdAt: Int64(row.column("created_at")?.integer ?? 0),
+                expiresAt: Int64(row.column("expires_at")?.integer ?? 0))
+        }
+    }
+
+    public func revokeFamily(ofTokenHash tokenHash: String, now: Int64) async throws {
+        _ = try await self.database.query(
+            """
+            UPDATE refresh_families SET revoked_at = ?2
+            WHERE revoked_at IS NULL AND id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ?1)
+            """,
+            [.text(tokenHash), .integer(Int(now))]
+        )
+    }
+
+    public func revokeSessions(ofUser userID: String, now: Int64) async throws {
+        _ = try await self.database.query(
+            "UPDATE refresh_families SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+            [.text(userID), .integer(Int(now))]
+        )
+    }
+
+    static func user(_ row: SQLiteRow) -> User {
+        User(
+            id: row.column("id")?.string ?? "",
+            username: row.column("username")?.string ?? "",
+            email: row.column("email")?.string ?? "",
+            displayName: row.column("display_name")?.string ?? "",
+            passwordHash: row.column("password_hash")?.string ?? "",
+            role: Role(rawValue: row.column("role")?.string ?? "") ?? .user,
+            active: row.column("active")?.integer == 1,
+            createdAt: Int64(row.column("created_at")?.integer ?? 0)
+        )
+    }
+}

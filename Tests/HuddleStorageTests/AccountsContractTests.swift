@@ -1,0 +1,146 @@
+import HuddleCore
+import Testing
+
+/// The ``Accounts`` contract, run against every backend.
+@Suite struct AccountsContractTests {
+    static func user(_ name: String, email: String? = nil, at time: Int64 = 1, role: Role = .user) -> User {
+        User(
+            id: "id-\(name)", username: name, email: email ?? "\(name)@example.com", displayName: name.prefix(1).uppercased() + name.dropFirst(),
+            passwordHash: "$2b$04$hash", role: role, active: true, createdAt: time)
+    }
+
+    static func session(_ hash: String, family: String = "f1", user: String = "id-ada", expires: Int64 = 1_000) -> RefreshSession {
+        RefreshSession(tokenHash: hash, familyID: family, userID: user, createdAt: 0, expiresAt: expires)
+    }
+
+    @Test(arguments: Backend.available)
+    func createsAndFindsUsersByIdUsernameOrEmail(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        let ada = Self.user("ada", role: .admin)
+        try await accounts.create(ada)
+        #expect(try await accounts.user(id: "id-ada") == ada)
+        #expect(try await accounts.user(login: "ada") == ada)
+        #expect(try await accounts.user(login: "ada@example.com") == ada)
+        #expect(try await accounts.user(login: "nobody") == nil)
+        #expect(try await accounts.user(id: "missing") == nil)
+    }
+
+    @Test(arguments: Backend.available)
+    func refusesATakenUsernameOrEmail(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        try await accounts.create(Self.user("ada"))
+        await #expect(throws: AccountsError.taken(.username)) {
+            try await accounts.create(User(
+                id: "other", username: "ada", email: "new@example.com", displayName: "A", passwordHash: "h", createdAt: 2))
+        }
+        await #expect(throws: AccountsError.taken(.email)) {
+            try await accounts.create(User(
+                id: "other", username: "bea", email: "ada@example.com", displayName: "B", passwordHash: "h", createdAt: 2))
+        }
+        #expect(try await accounts.userCount() == 1)
+    }
+
+    @Test(arguments: Backend.available)
+    func listsInCreationOrderAndPages(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        for (index, name) in ["cai", "ada", "bea", "dara", "eli"].enumerated() {
+            try await accounts.create(Self.user(name, at: Int64(index)))
+        }
+        #expect(try await accounts.userCount() == 5)
+        #expect(try await accounts.users(offset: 0, limit: 2).map(\.username) == ["cai", "ada"])
+        #expect(try await accounts.users(offset: 2, limit: 2).map(\.username) == ["bea", "dara"])
+        #expect(try await accounts.users(offset: 4, limit: 2).map(\.username) == ["eli"])
+        #expect(try await accounts.users(offset: 9, limit: 2).isEmpty)
+    }
+
+    @Test(arguments: Backend.available)
+    func updatesRoleActiveAndNameOnlyWhereGiven(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        try await accounts.create(Self.user("ada"))
+        let promoted = try #require(try await accounts.update(id: "id-ada", UserChanges(role: .agent)))
+        #expect(promoted.role == .agent && promoted.active && promoted.displayName == "Ada")
+        let deactivated = try #require(try await accounts.update(id: "id-ada", UserChanges(active: false, displayName: "A. L.")))
+        #expect(deactivated.role == .agent && !deactivated.active && deactivated.displayName == "A. L.")
+        #expect(try await accounts.user(id: "id-ada") == deactivated)
+        #expect(try await accounts.update(id: "missing", UserChanges(role: .admin)) == nil)
+    }
+
+    @Test(arguments: Backend.available)
+    func rotatesARefreshTokenOnceAndTreatsReuseAsTheft(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        try await accounts.create(Self.user("ada"))
+        try await accounts.startSession(Self.session("t1"))
+        #expect(try await accounts.session(tokenHash: "t1", now: 10)?.userID == "id-ada")
+
+        let first = try await accounts.rotate(tokenHash: "t1", replacementHash: "t2", now: 10, expiresAt: 2_000)
+        guard case .rotated(let next) = first else { Issue.record("expected a rotation, got \(first)"); return }
+        #expect(next.tokenHash == "t2" && next.familyID == "f1" && next.userID == "id-ada" && next.expiresAt == 2_000)
+        #expect(try await accounts.session(tokenHash: "t1", now: 11) == nil, "a rotated token is no longer live")
+        #expect(try await accounts.session(tokenHash: "t2", now: 11) != nil)
+
+        // The old token again: someone else has it. The whole family ends, the new token too.
+        let replay = try await accounts.rotate(tokenHash: "t1", replacementHash: "t3", now: 12, expiresAt: 2_000)
+        #expect(replay == .reused(familyID: "f1", userID: "id-ada"))
+        #expect(try await accounts.session(tokenHash: "t2", now: 13) == nil)
+        #expect(try await accounts.rotate(tokenHash: "t2", replacementHash: "t4", now: 13, expiresAt: 2_000) == .invalid)
+        #expect(try await accounts.rotate(tokenHash: "t3", replacementHash: "t5", now: 13, expiresAt: 2_000) == .invalid)
+    }
+
+    @Test(arguments: Backend.available)
+    func concurrentRotationsOfOneTokenLetExactlyOneWin(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        try await accounts.startSession(Self.session("race"))
+        let outcomes = try await withThrowingTaskGroup(of: RefreshOutcome.self) { group in
+            for n in 0..<8 {
+                group.addTask {
+                    try await accounts.rotate(tokenHash: "race", replacementHash: "next-\(n)", now: 10, expiresAt: 2_000)
+                }
+            }
+            return try await group.reduce(into: [RefreshOutcome]()) { $0.append($1) }
+        }
+        let rotated = outcomes.filter { if case .rotated = $0 { true } else { false } }
+        #expect(rotated.count == 1, "exactly one rotation wins: \(outcomes)")
+    }
+
+    @Test(arguments: Backend.available)
+    func expiredUnknownAndRevokedTokensDoNotRotate(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        try await accounts.startSession(Self.session("old", family: "f-old", expires: 100))
+        #expect(try await accounts.rotate(tokenHash: "old", replacementHash: "x", now: 100, expiresAt: 2_000) == .invalid)
+        #expect(try await accounts.session(tokenHash: "old", now: 100) == nil)
+        #expect(try await accounts.rotate(tokenHash: "nope", replacementHash: "y", now: 1, expiresAt: 2_000) == .invalid)
+
+        try await accounts.startSession(Self.session("out", family: "f-out"))
+        try await accounts.revokeFamily(ofTokenHash: "out", now: 5)
+        #expect(try await accounts.rotate(tokenHash: "out", replacementHash: "z", now: 6, expiresAt: 2_000) == .invalid)
+        try await accounts.revokeFamily(ofTokenHash: "unknown", now: 5)
+    }
+
+    @Test(arguments: Backend.available)
+    func revokingAUsersSessionsEndsEveryFamilyOfThatUserOnly(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        try await accounts.startSession(Self.session("a1", family: "fa1", user: "ada"))
+        try await accounts.startSession(Self.session("a2", family: "fa2", user: "ada"))
+        try await accounts.startSession(Self.session("b1", family: "fb1", user: "bea"))
+        try await accounts.revokeSessions(ofUser: "ada", now: 5)
+        #expect(try await accounts.session(tokenHash: "a1", now: 6) == nil)
+        #expect(try await accounts.session(tokenHash: "a2", now: 6) == nil)
+        #expect(try await accounts.session(tokenHash: "b1", now: 6)?.userID == "bea")
+    }
+}
