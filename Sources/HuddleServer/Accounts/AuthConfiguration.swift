@@ -74,14 +74,3 @@ public struct AuthConfiguration: Sendable {
         return ((0..<48).map { _ in generator.next() as UInt8 }, true)
     }
 }
-
-extension ConfigReader {
-    func flag(_ key: ConfigKey, default defaultValue: Bool) throws -> Bool {
-        guard let text = self.string(forKey: key) else { return defaultValue }
-        switch text.trimmingSpaces.lowercased() {
-        case "true", "1", "yes", "on": return true
-        case "false", "0", "no", "off": return false
-        default: throw ConfigurationError(description: "\(Self.name(key)) must be true or false, not '\(text)'")
-        }
-    }
-}

@@ -72,7 +72,7 @@ public struct HuddleConfiguration: Sendable {
         self.gateway = try GatewayConfiguration(reader: reader)
         self.auth = try AuthConfiguration(reader: reader)
         self.redis = try Self.redisSettings(reader)
-        if let redis = self.redis, redis.password == nil, try !reader.flag("allow-insecure-redis") {
+        if let redis = self.redis, redis.password == nil, try !reader.flag("allow-insecure-redis", default: false) {
             throw ConfigurationError(
                 description: "Redis needs a password in cluster mode: set redis.password (HUDDLE_REDIS_PASSWORD) "
                     + "or redis.password-file, or pass --allow-insecure-redis for a throwaway setup")
@@ -220,12 +220,12 @@ extension ConfigReader {
         return value
     }
 
-    /// `true`/`false` (also `1`/`0`, `yes`/`no`); false when absent.
-    func flag(_ key: ConfigKey) throws -> Bool {
-        guard let text = self.string(forKey: key) else { return false }
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
+    func flag(_ key: ConfigKey, default defaultValue: Bool) throws -> Bool {
+        guard let text = self.string(forKey: key) else { return defaultValue }
         switch text.trimmingSpaces.lowercased() {
-        case "true", "1", "yes": return true
-        case "false", "0", "no", "": return false
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
         default: throw ConfigurationError(description: "\(Self.name(key)) must be true or false, not '\(text)'")
         }
     }
