@@ -39,7 +39,7 @@ public final class RedisStorage: Sendable {
 
     /// Whether Redis answers a `PING` within a second: the readiness probe.
     public func isReachable() async -> Bool {
-        await (try? withRedisDeadline(.seconds(1)) { try await self.client.execute(PING()) }) != nil
+        await (try? withDeadline(.seconds(1)) { try await self.client.execute(PING()) }) != nil
     }
 
     func key(_ parts: String...) -> String {
@@ -56,20 +56,5 @@ public final class RedisStorage: Sendable {
             self.logger.warning("Redis \(what) failed", metadata: ["error": "\(error)"])
             throw EventStoreError.unavailable("Redis is unavailable")
         }
-    }
-}
-
-struct RedisDeadlineExceeded: Error {}
-
-func withRedisDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw RedisDeadlineExceeded() }
-        return value
     }
 }

@@ -91,19 +91,3 @@ public final class PostgresStorage: Sendable {
         }
     }
 }
-
-struct DeadlineExceeded: Error {}
-
-/// Runs `body`, throwing ``DeadlineExceeded`` if it has not finished after `limit`.
-func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw DeadlineExceeded() }
-        return value
-    }
-}

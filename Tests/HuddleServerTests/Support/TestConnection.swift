@@ -10,6 +10,9 @@ final class TestConnection: Sendable {
     let writer: RecordingWriter
     let run: Task<Void, any Error>
     private let frames: FrameReader
+    /// A broken server fails a test instead of hanging it. Not a timing assertion: the limit
+    /// is far above any expected duration.
+    static let hangGuard = Duration.seconds(20)
 
     init(gateway: Gateway, name: String? = "Tester", identity: Identity? = nil, blockAfter: Int? = nil) {
         let (messages, inbound) = AsyncStream.makeStream(of: InboundMessage.self)
@@ -37,7 +40,7 @@ final class TestConnection: Sendable {
 
     /// The next frame the server sent, parsed.
     func next() async throws -> [String: Any] {
-        let text = try await withDeadline { await self.frames.next() }
+        let text = try await withDeadline(Self.hangGuard) { await self.frames.next() }
         let line = try #require(text, "the connection ended")
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
         return try #require(object as? [String: Any])
@@ -53,7 +56,7 @@ final class TestConnection: Sendable {
 
     /// Waits for the session to end and returns how the server closed it (nil: not closed by it).
     func closeReason() async throws -> CloseReason? {
-        _ = try? await withDeadline { try? await self.run.value }
+        _ = try? await withDeadline(Self.hangGuard) { try? await self.run.value }
         return self.writer.closed.withLock { $0 }
     }
 }
@@ -105,22 +108,5 @@ final class RecordingWriter: FrameWriter {
     func abort() {
         self.aborted.store(true, ordering: .relaxed)
         self.inbound.finish()
-    }
-}
-
-struct DeadlineExceeded: Error {}
-
-/// Runs `body`, failing after `seconds`: a guard so that a broken server fails a test instead
-/// of hanging it. Not a timing assertion: the limit is far above any expected duration.
-func withDeadline<T: Sendable>(seconds: Double = 20, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw DeadlineExceeded() }
-        return value
     }
 }
