@@ -1,0 +1,48 @@
+/// What happened to a board: the events of its stream (`board:{id}`).
+public enum BoardEvent: Sendable, Hashable {
+    case boxAdded(Box)
+    case boxMoved(id: String, x: Double, y: Double, by: String, at: Int64)
+    case boxResized(id: String, width: Double, height: Double, by: String, at: Int64)
+    case boxEdited(id: String, text: String, by: String, at: Int64)
+    case boxRecolored(id: String, color: String)
+    case boxRaised(id: String, z: Int)
+    case boxDeleted(id: String)
+
+    /// The stored form: a name and JSON data.
+    public var stored: NewEvent {
+        switch self {
+        case .boxAdded(let box):
+            NewEvent(name: "boxAdded", data: Self.json(box))
+        case .boxMoved(let id, let x, let y, let by, let at):
+            NewEvent(name: "boxMoved", data: JSONValue.object([
+                "boxId": .string(id), "x": .number(x), "y": .number(y), "by": .string(by), "at": .number(Double(at)),
+            ]).jsonText)
+        case .boxResized(let id, let width, let height, let by, let at):
+            NewEvent(name: "boxResized", data: JSONValue.object([
+                "boxId": .string(id), "width": .number(width), "height": .number(height), "by": .string(by),
+                "at": .number(Double(at)),
+            ]).jsonText)
+        case .boxEdited(let id, let text, let by, let at):
+            NewEvent(name: "boxEdited", data: JSONValue.object([
+                "boxId": .string(id), "text": .string(text), "by": .string(by), "at": .number(Double(at)),
+            ]).jsonText)
+        case .boxRecolored(let id, let color):
+            NewEvent(name: "boxRecolored", data: JSONValue.object(["boxId": .string(id), "color": .string(color)]).jsonText)
+        case .boxRaised(let id, let z):
+            NewEvent(name: "boxRaised", data: JSONValue.object(["boxId": .string(id), "z": .number(Double(z))]).jsonText)
+        case .boxDeleted(let id):
+            NewEvent(name: "boxDeleted", data: JSONValue.object(["boxId": .string(id)]).jsonText)
+        }
+    }
+
+    private static func json(_ box: Box) -> String {
+        var members: [String: JSONValue] = [
+            "id": .string(box.id), "x": .number(box.x), "y": .number(box.y), "width": .number(box.width),
+            "height": .number(box.height), "text": .string(box.text), "color": .string(box.color),
+            "z": .number(Double(box.z)),
+        ]
+        if let heldBy = box.heldBy { members["heldBy"] = .string(heldBy) }
+        if let heldAt = box.heldAt { members["heldAt"] = .number(Double(heldAt)) }
+        return JSONValue.object(members).jsonText
+    }
+}

@@ -1,0 +1,145 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A board as its events leave it: a fold of its stream. Replicas decide commands against
+/// it and append with its offset as the expected one, so two racing commands on one board
+/// cannot both win: the loser retries against the newer state (and may then be refused).
+public struct BoardState: Sendable, Hashable {
+    public private(set) var boxes: [String: Box] = [:]
+    /// The offset of the last event folded in.
+    public private(set) var offset: Int64 = 0
+
+    public init() {}
+
+    /// Boxes bottom to top.
+    public var stackingOrder: [Box] {
+        self.boxes.values.sorted { $0.z < $1.z }
+    }
+
+    private var topZ: Int { self.boxes.values.map(\.z).max() ?? 0 }
+
+    /// The event `command` produces, or why it is refused. `actor` is who asks (a user id or
+    /// a guest's connection), `now` ms since 1970.
+    public func decide(_ command: BoardCommand, by actor: String, at now: Int64) throws(CommandRejection) -> BoardEvent {
+        switch command {
+        case .addBox(let id, let x, let y, let width, let height, let text, let color):
+            guard self.boxes.count < BoardLimits.maxBoxes else {
+                throw CommandRejection(code: "board_full", message: "a board holds at most \(BoardLimits.maxBoxes) boxes")
+            }
+            try Self.check(x: x, y: y)
+            try Self.check(width: width, height: height)
+            try Self.check(text: text)
+            try Self.check(color: color)
+            return .boxAdded(Box(id: id, x: x, y: y, width: width, height: height, text: text, color: color, z: self.topZ + 1))
+        case .moveBox(let id, let x, let y):
+            try self.mayChange(id, by: actor, at: now)
+            try Self.check(x: x, y: y)
+            return .boxMoved(id: id, x: x, y: y, by: actor, at: now)
+        case .resizeBox(let id, let width, let height):
+            try self.mayChange(id, by: actor, at: now)
+            try Self.check(width: width, height: height)
+            return .boxResized(id: id, width: width, height: height, by: actor, at: now)
+        case .editBox(let id, let text):
+            try self.mayChange(id, by: actor, at: now)
+            try Self.check(text: text)
+            return .boxEdited(id: id, text: text, by: actor, at: now)
+        case .recolorBox(let id, let color):
+            _ = try self.box(id)
+            try Self.check(color: color)
+            return .boxRecolored(id: id, color: color)
+        case .raiseBox(let id):
+            _ = try self.box(id)
+            return .boxRaised(id: id, z: self.topZ + 1)
+        case .deleteBox(let id):
+            try self.mayChange(id, by: actor, at: now)
+            return .boxDeleted(id: id)
+        }
+    }
+
+    /// Folds one stored event in. Events it does not know are skipped (a newer replica may
+    /// have written them), but the offset still moves.
+    public mutating func apply(_ event: StoredEvent) {
+        self.offset = event.offset
+        guard let data = try? JSONDecoder().decode(JSONValue.self, from: Data(event.data.utf8)) else { return }
+        let id = data["boxId"]?.stringValue ?? ""
+        let by = data["by"]?.stringValue
+        let at = data["at"]?.numberValue.map { Int64($0) }
+        switch event.name {
+        case "boxAdded":
+            guard let box = try? JSONDecoder().decode(Box.self, from: Data(event.data.utf8)) else { return }
+            self.boxes[box.id] = box
+        case "boxMoved":
+            guard let x = data["x"]?.numberValue, let y = data["y"]?.numberValue else { return }
+            self.boxes[id]?.x = x
+            self.boxes[id]?.y = y
+            self.hold(id, by: by, at: at)
+        case "boxResized":
+            guard let width = data["width"]?.numberValue, let height = data["height"]?.numberValue else { return }
+            self.boxes[id]?.width = width
+            self.boxes[id]?.height = height
+            self.hold(id, by: by, at: at)
+        case "boxEdited":
+            guard let text = data["text"]?.stringValue else { return }
+            self.boxes[id]?.text = text
+            self.hold(id, by: by, at: at)
+        case "boxRecolored":
+            guard let color = data["color"]?.stringValue else { return }
+            self.boxes[id]?.color = color
+        case "boxRaised":
+            guard let z = data["z"]?.numberValue else { return }
+            self.boxes[id]?.z = Int(z)
+        case "boxDeleted":
+            self.boxes[id] = nil
+        default:
+            break
+        }
+    }
+
+    private mutating func hold(_ id: String, by actor: String?, at time: Int64?) {
+        self.boxes[id]?.heldBy = actor
+        self.boxes[id]?.heldAt = time
+    }
+
+    private func box(_ id: String) throws(CommandRejection) -> Box {
+        guard let box = self.boxes[id] else { throw CommandRejection(code: "not_found", message: "no box \(id) on this board") }
+        return box
+    }
+
+    /// Seed 000's soft lock: a box someone else moved or edited in the last 2 s is theirs.
+    private func mayChange(_ id: String, by actor: String, at now: Int64) throws(CommandRejection) {
+        let box = try self.box(id)
+        if let holder = box.heldBy, holder != actor, let heldAt = box.heldAt,
+            now - heldAt < BoardLimits.softLockMilliseconds
+        {
+            throw CommandRejection(code: "locked", message: "someone else is moving this box")
+        }
+    }
+
+    private static func check(x: Double, y: Double) throws(CommandRejection) {
+        guard BoardLimits.canvas.contains(x), BoardLimits.canvas.contains(y) else {
+            throw .badRequest("x and y must be within 0…10000")
+        }
+    }
+
+    private static func check(width: Double, height: Double) throws(CommandRejection) {
+        guard BoardLimits.size.contains(width), BoardLimits.size.contains(height) else {
+            throw .badRequest("width and height must be within 20…4000")
+        }
+    }
+
+    private static func check(text: String) throws(CommandRejection) {
+        guard text.count <= BoardLimits.textLength else {
+            throw .badRequest("a box holds at most \(BoardLimits.textLength) characters")
+        }
+    }
+
+    private static func check(color: String) throws(CommandRejection) {
+        let hex = color.utf8.dropFirst()
+        guard color.first == "#", hex.count == 6, hex.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            throw .badRequest("color must be #rrggbb in lower case")
+        }
+    }
+}

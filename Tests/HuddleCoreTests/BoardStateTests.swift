@@ -1,0 +1,89 @@
+import HuddleCore
+import Testing
+
+@Suite struct BoardStateTests {
+    /// Decides `command` and folds the event in, as the board app does with each append.
+    func run(_ state: inout BoardState, _ command: BoardCommand, by actor: String = "ada", at now: Int64 = 0) throws {
+        let event = try state.decide(command, by: actor, at: now).stored
+        state.apply(StoredEvent(stream: "board:1", offset: state.offset + 1, name: event.name, data: event.data, recordedAt: now))
+    }
+
+    func add(_ state: inout BoardState, _ id: String) throws {
+        try self.run(&state, .addBox(id: id, x: 10, y: 20, width: 300, height: 200, text: "Drag me", color: "#fde68a"))
+    }
+
+    @Test func addedBoxesStackUpAndFoldBackFromTheirEvents() throws {
+        var state = BoardState()
+        try self.add(&state, "a")
+        try self.add(&state, "b")
+        #expect(state.offset == 2)
+        #expect(state.stackingOrder.map(\.id) == ["a", "b"])
+        let a = try #require(state.boxes["a"])
+        #expect(a == Box(id: "a", x: 10, y: 20, width: 300, height: 200, text: "Drag me", color: "#fde68a", z: 1))
+    }
+
+    @Test func aBoxMovedBySomeoneElseIsLockedForTwoSeconds() throws {
+        var state = BoardState()
+        try self.add(&state, "a")
+        try self.run(&state, .moveBox(id: "a", x: 50, y: 60), by: "ada", at: 10_000)
+        #expect(state.boxes["a"]?.x == 50)
+        for command in [BoardCommand.moveBox(id: "a", x: 1, y: 1), .editBox(id: "a", text: "mine"), .resizeBox(id: "a", width: 40, height: 40), .deleteBox(id: "a")] {
+            #expect(throws: CommandRejection(code: "locked", message: "someone else is moving this box")) {
+                try state.decide(command, by: "bo", at: 11_999)
+            }
+        }
+        // The mover keeps going; colour and stacking are not locked.
+        try self.run(&state, .moveBox(id: "a", x: 70, y: 80), by: "ada", at: 11_000)
+        try self.run(&state, .recolorBox(id: "a", color: "#93c5fd"), by: "bo", at: 11_500)
+        // Two seconds after the last move, the box is free again.
+        try self.run(&state, .moveBox(id: "a", x: 5, y: 5), by: "bo", at: 13_000)
+        #expect(state.boxes["a"]?.x == 5)
+        #expect(state.boxes["a"]?.heldBy == "bo")
+        #expect(state.boxes["a"]?.color == "#93c5fd")
+    }
+
+    @Test func raiseBringsABoxToTheTopAndDeleteRemovesIt() throws {
+        var state = BoardState()
+        for id in ["a", "b", "c"] { try self.add(&state, id) }
+        try self.run(&state, .raiseBox(id: "a"))
+        #expect(state.stackingOrder.map(\.id) == ["b", "c", "a"])
+        try self.run(&state, .deleteBox(id: "b"))
+        #expect(state.boxes["b"] == nil)
+        #expect(throws: CommandRejection.self) { try state.decide(.moveBox(id: "b", x: 1, y: 1), by: "ada", at: 0) }
+    }
+
+    @Test(arguments: [
+        BoardCommand.addBox(id: "x", x: -1, y: 0, width: 300, height: 200, text: "", color: "#ffffff"),
+        .addBox(id: "x", x: 0, y: 10_001, width: 300, height: 200, text: "", color: "#ffffff"),
+        .addBox(id: "x", x: 0, y: 0, width: 5, height: 200, text: "", color: "#ffffff"),
+        .addBox(id: "x", x: 0, y: 0, width: 300, height: 200, text: String(repeating: "a", count: 2_001), color: "#ffffff"),
+        .addBox(id: "x", x: 0, y: 0, width: 300, height: 200, text: "", color: "red"),
+        .addBox(id: "x", x: 0, y: 0, width: 300, height: 200, text: "", color: "#FFFFFF"),
+        .addBox(id: "x", x: 0, y: 0, width: 300, height: 200, text: "", color: "#ffffff;"),
+    ])
+    func refusesBoxesOutsideTheLimits(_ command: BoardCommand) {
+        #expect(throws: CommandRejection.self) { try BoardState().decide(command, by: "ada", at: 0) }
+    }
+
+    @Test func commandsAreParsedFromRealtimeFramesOrRefusedClearly() throws {
+        let move = try BoardCommand.parse(
+            name: "moveBox", data: .object(["boxId": .string("a"), "x": .number(3), "y": .number(4)]), newID: { "new" })
+        #expect(move == .moveBox(id: "a", x: 3, y: 4))
+        let add = try BoardCommand.parse(name: "addBox", data: .object([:]), newID: { "new" })
+        #expect(add == .addBox(id: "new", x: 0, y: 0, width: 300, height: 200, text: "Drag me", color: BoardLimits.defaultColor))
+        #expect(throws: CommandRejection.badRequest("moveBox needs a number 'x'")) {
+            try BoardCommand.parse(name: "moveBox", data: .object(["boxId": .string("a"), "x": .string("3"), "y": .number(4)]), newID: { "" })
+        }
+        #expect(throws: CommandRejection.unknownCommand("fly", kind: "board")) {
+            try BoardCommand.parse(name: "fly", data: .null, newID: { "" })
+        }
+    }
+
+    @Test func unknownOrMalformedEventsAreSkippedButCounted() {
+        var state = BoardState()
+        state.apply(StoredEvent(stream: "board:1", offset: 1, name: "boardPainted", data: "{}", recordedAt: 0))
+        state.apply(StoredEvent(stream: "board:1", offset: 2, name: "boxMoved", data: "not json", recordedAt: 0))
+        #expect(state.offset == 2)
+        #expect(state.boxes.isEmpty)
+    }
+}
