@@ -65,6 +65,8 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
     let counter = CounterApp(counters: backends.counters, broker: backends.broker, logger: logger)
     var directory = ChannelDirectory()
     directory.register(counter, kind: CounterApp.kind)
+    let board = BoardApp(store: backends.events, broker: backends.broker)
+    directory.register(board, kind: BoardApp.kind)
     let authority = accounts.authority
     let gateway = Gateway(
         directory: directory, broker: backends.broker, presence: backends.presence,
@@ -72,7 +74,7 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
         authenticate: { token in try? await authority.identity(accessToken: token) })
 
     let router = buildRouter(
-        configuration: configuration, gateway: gateway, readiness: readiness, backends: backends, counter: counter,
+        configuration: configuration, gateway: gateway, readiness: readiness, backends: backends, counter: counter, board: board,
         accounts: accounts, logger: logger)
     let application = Application(
         router: router,
@@ -104,6 +106,7 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
 /// The routes: operations, the apps' HTTP APIs, the realtime WebSocket and the web front end.
 func buildRouter(
     configuration: HuddleConfiguration, gateway: Gateway, readiness: Readiness, backends: Backends, counter: CounterApp,
+    board: BoardApp,
     accounts: AccountsComponents, logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -112,6 +115,7 @@ func buildRouter(
     router.add(middleware: IdentityMiddleware(authority: accounts.authority))
     OperationsRoutes(readiness: readiness, backendsHealthy: backends.isHealthy).register(on: router)
     CounterRoutes(app: counter).register(on: router)
+    BoardRoutes(app: board).register(on: router)
     AuthRoutes(authority: accounts.authority, registry: accounts.registry).register(on: router)
     UserRoutes(registry: accounts.registry).register(on: router)
     router.ws("api/v1/realtime") { request, _ in

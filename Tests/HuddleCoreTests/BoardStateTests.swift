@@ -8,22 +8,32 @@ import Testing
         state.apply(StoredEvent(stream: "board:1", offset: state.offset + 1, name: event.name, data: event.data, recordedAt: now))
     }
 
+    /// A board that exists: its stream starts with `boardCreated`.
+    func created() throws -> BoardState {
+        var state = BoardState()
+        let event = try BoardState.creation(name: "  Plan  ", owner: "ada")
+        state.apply(StoredEvent(stream: "board:1", offset: 1, name: event.name, data: event.data, recordedAt: 0))
+        return state
+    }
+
     func add(_ state: inout BoardState, _ id: String) throws {
         try self.run(&state, .addBox(id: id, x: 10, y: 20, width: 300, height: 200, text: "Drag me", color: "#fde68a"))
     }
 
     @Test func addedBoxesStackUpAndFoldBackFromTheirEvents() throws {
-        var state = BoardState()
+        var state = try self.created()
         try self.add(&state, "a")
         try self.add(&state, "b")
-        #expect(state.offset == 2)
+        #expect(state.offset == 3)
+        #expect(state.name == "Plan")
+        #expect(state.owner == "ada")
         #expect(state.stackingOrder.map(\.id) == ["a", "b"])
         let a = try #require(state.boxes["a"])
         #expect(a == Box(id: "a", x: 10, y: 20, width: 300, height: 200, text: "Drag me", color: "#fde68a", z: 1))
     }
 
     @Test func aBoxMovedBySomeoneElseIsLockedForTwoSeconds() throws {
-        var state = BoardState()
+        var state = try self.created()
         try self.add(&state, "a")
         try self.run(&state, .moveBox(id: "a", x: 50, y: 60), by: "ada", at: 10_000)
         #expect(state.boxes["a"]?.x == 50)
@@ -43,7 +53,7 @@ import Testing
     }
 
     @Test func raiseBringsABoxToTheTopAndDeleteRemovesIt() throws {
-        var state = BoardState()
+        var state = try self.created()
         for id in ["a", "b", "c"] { try self.add(&state, id) }
         try self.run(&state, .raiseBox(id: "a"))
         #expect(state.stackingOrder.map(\.id) == ["b", "c", "a"])
@@ -62,7 +72,7 @@ import Testing
         .addBox(id: "x", x: 0, y: 0, width: 300, height: 200, text: "", color: "#ffffff;"),
     ])
     func refusesBoxesOutsideTheLimits(_ command: BoardCommand) {
-        #expect(throws: CommandRejection.self) { try BoardState().decide(command, by: "ada", at: 0) }
+        #expect(throws: CommandRejection.self) { try self.created().decide(command, by: "ada", at: 0) }
     }
 
     @Test func commandsAreParsedFromRealtimeFramesOrRefusedClearly() throws {
@@ -77,6 +87,13 @@ import Testing
         #expect(throws: CommandRejection.unknownCommand("fly", kind: "board")) {
             try BoardCommand.parse(name: "fly", data: .null, newID: { "" })
         }
+    }
+
+    @Test func aBoardThatWasNeverCreatedRefusesEveryCommand() {
+        #expect(throws: CommandRejection(code: "not_found", message: "there is no such board")) {
+            try BoardState().decide(.addBox(id: "a", x: 0, y: 0, width: 300, height: 200, text: "", color: "#ffffff"), by: "ada", at: 0)
+        }
+        #expect(throws: CommandRejection.self) { try BoardState.creation(name: "   ", owner: "ada") }
     }
 
     @Test func unknownOrMalformedEventsAreSkippedButCounted() {

@@ -9,6 +9,10 @@ import Foundation
 /// cannot both win: the loser retries against the newer state (and may then be refused).
 public struct BoardState: Sendable, Hashable {
     public private(set) var boxes: [String: Box] = [:]
+    /// Set by the board's first event, `boardCreated`; nil for a board that does not exist.
+    public private(set) var name: String?
+    /// Who created the board (may rename or delete it, as may an admin).
+    public private(set) var owner: String?
     /// The offset of the last event folded in.
     public private(set) var offset: Int64 = 0
 
@@ -24,6 +28,7 @@ public struct BoardState: Sendable, Hashable {
     /// The event `command` produces, or why it is refused. `actor` is who asks (a user id or
     /// a guest's connection), `now` ms since 1970.
     public func decide(_ command: BoardCommand, by actor: String, at now: Int64) throws(CommandRejection) -> BoardEvent {
+        guard self.name != nil else { throw CommandRejection(code: "not_found", message: "there is no such board") }
         switch command {
         case .addBox(let id, let x, let y, let width, let height, let text, let color):
             guard self.boxes.count < BoardLimits.maxBoxes else {
@@ -68,6 +73,9 @@ public struct BoardState: Sendable, Hashable {
         let by = data["by"]?.stringValue
         let at = data["at"]?.numberValue.map { Int64($0) }
         switch event.name {
+        case "boardCreated":
+            self.name = data["name"]?.stringValue
+            self.owner = data["owner"]?.stringValue
         case "boxAdded":
             guard let box = try? JSONDecoder().decode(Box.self, from: Data(event.data.utf8)) else { return }
             self.boxes[box.id] = box
@@ -96,6 +104,14 @@ public struct BoardState: Sendable, Hashable {
         default:
             break
         }
+    }
+
+    /// The first event of a new board's stream.
+    public static func creation(name: String, owner: String) throws(CommandRejection) -> NewEvent {
+        let trimmed = String(name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        guard (1...80).contains(trimmed.count) else { throw .badRequest("a board's name is 1 to 80 characters") }
+        return NewEvent(
+            name: "boardCreated", data: JSONValue.object(["name": .string(trimmed), "owner": .string(owner)]).jsonText)
     }
 
     private mutating func hold(_ id: String, by actor: String?, at time: Int64?) {

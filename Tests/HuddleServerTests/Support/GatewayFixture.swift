@@ -16,6 +16,7 @@ struct GatewayFixture {
     let gateway: Gateway
     let notes: EventStreamApp
     let counter: CounterApp
+    let board: BoardApp
 
     init(presence: any Presence = InProcessPresence(), configure: (inout GatewayConfiguration) -> Void = { _ in }) {
         self.presence = presence
@@ -33,7 +34,9 @@ struct GatewayFixture {
             }
         }
         self.counter = CounterApp(counters: self.counters, broker: self.broker, logger: logger)
+        self.board = BoardApp(store: self.store, broker: self.broker)
         var directory = ChannelDirectory()
+        directory.register(self.board, kind: BoardApp.kind)
         directory.register(self.notes, kind: "note")
         directory.register(self.counter, kind: CounterApp.kind)
         self.gateway = Gateway(
