@@ -103,4 +103,41 @@ import Testing
         #expect(state.offset == 2)
         #expect(state.boxes.isEmpty)
     }
+
+    @Test func onlyAManagerRenamesOrDeletesAndADeletedBoardRefusesEverything() throws {
+        var state = try self.created()
+        try self.add(&state, "a")
+        #expect(state.mayManage(Identity(id: "ada", name: "Ada", role: .user, username: "ada")))
+        #expect(state.mayManage(Identity(id: "root", name: "Root", role: .admin, username: "root")))
+        #expect(!state.mayManage(Identity.guest(id: "bob")))
+        #expect(throws: CommandRejection(code: "forbidden", message: "only the board's owner or an admin may rename it")) {
+            try state.decide(.renameBoard(name: "Mine"), by: "bob", at: 0)
+        }
+        #expect(throws: CommandRejection.self) { try state.decide(.renameBoard(name: " \u{7} "), by: "ada", at: 0, manager: true) }
+
+        let renamed = try state.decide(.renameBoard(name: " Roadmap "), by: "ada", at: 0, manager: true)
+        #expect(renamed == .boardRenamed(name: "Roadmap", by: "ada"))
+        state.apply(StoredEvent(stream: "board:1", offset: state.offset + 1, name: renamed.stored.name, data: renamed.stored.data, recordedAt: 5))
+        #expect(state.name == "Roadmap" && state.exists)
+
+        let deleted = try state.decide(.deleteBoard, by: "ada", at: 0, manager: true)
+        state.apply(StoredEvent(stream: "board:1", offset: state.offset + 1, name: deleted.stored.name, data: deleted.stored.data, recordedAt: 6))
+        #expect(state.deleted && !state.exists && state.boxes.isEmpty)
+        #expect(throws: CommandRejection(code: "not_found", message: "there is no such board")) {
+            try state.decide(.addBox(id: "b", x: 0, y: 0, width: 30, height: 30, text: "", color: "#ffffff"), by: "ada", at: 0)
+        }
+    }
+
+    @Test func theIndexListsOwnBoardsNewestFirstAndEveryBoardToAnAdmin() {
+        var index = BoardIndex()
+        for (offset, (id, owner)) in [("1", "ada"), ("2", "bob"), ("3", "ada")].enumerated() {
+            let event = BoardIndex.listing(id: id, owner: owner)
+            index.apply(StoredEvent(stream: BoardIndex.stream, offset: Int64(offset + 1), name: event.name, data: event.data, recordedAt: 0))
+        }
+        index.apply(StoredEvent(stream: BoardIndex.stream, offset: 4, name: "somethingNewer", data: "{}", recordedAt: 0))
+        #expect(index.offset == 4)
+        #expect(index.visible(to: Identity(id: "ada", name: "Ada", role: .user, username: "ada")).map(\.id) == ["3", "1"])
+        #expect(index.visible(to: Identity.guest(id: "bob")).map(\.id) == ["2"])
+        #expect(index.visible(to: Identity(id: "root", name: "Root", role: .admin, username: "root")).map(\.id) == ["3", "2", "1"])
+    }
 }

@@ -7,6 +7,10 @@ public enum BoardCommand: Sendable, Hashable {
     case recolorBox(id: String, color: String)
     case raiseBox(id: String)
     case deleteBox(id: String)
+    /// The owner's or an admin's.
+    case renameBoard(name: String)
+    /// The owner's or an admin's.
+    case deleteBoard
 
     /// Reads a realtime command (`name` and JSON `data`), or explains what is wrong with it.
     public static func parse(name: String, data: JSONValue, newID: () -> String) throws(CommandRejection) -> BoardCommand {
@@ -32,6 +36,8 @@ public enum BoardCommand: Sendable, Hashable {
         case "recolorBox": return .recolorBox(id: try string("boxId"), color: try string("color"))
         case "raiseBox": return .raiseBox(id: try string("boxId"))
         case "deleteBox": return .deleteBox(id: try string("boxId"))
+        case "renameBoard": return .renameBoard(name: try string("name"))
+        case "deleteBoard": return .deleteBoard
         default: throw .unknownCommand(name, kind: "board")
         }
     }

@@ -7,6 +7,8 @@ public enum BoardEvent: Sendable, Hashable {
     case boxRecolored(id: String, color: String)
     case boxRaised(id: String, z: Int)
     case boxDeleted(id: String)
+    case boardRenamed(name: String, by: String)
+    case boardDeleted(by: String)
 
     /// The stored form: a name and JSON data.
     public var stored: NewEvent {
@@ -32,6 +34,10 @@ public enum BoardEvent: Sendable, Hashable {
             NewEvent(name: "boxRaised", data: JSONValue.object(["boxId": .string(id), "z": .number(Double(z))]).jsonText)
         case .boxDeleted(let id):
             NewEvent(name: "boxDeleted", data: JSONValue.object(["boxId": .string(id)]).jsonText)
+        case .boardRenamed(let name, let by):
+            NewEvent(name: "boardRenamed", data: JSONValue.object(["name": .string(name), "by": .string(by)]).jsonText)
+        case .boardDeleted(let by):
+            NewEvent(name: "boardDeleted", data: JSONValue.object(["by": .string(by)]).jsonText)
         }
     }
 

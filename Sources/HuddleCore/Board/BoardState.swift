@@ -13,6 +13,10 @@ public struct BoardState: Sendable, Hashable {
     public private(set) var name: String?
     /// Who created the board (may rename or delete it, as may an admin).
     public private(set) var owner: String?
+    /// When the board was created (ms since 1970).
+    public private(set) var createdAt: Int64?
+    /// Deleted boards keep their stream (and its offsets) but refuse every command.
+    public private(set) var deleted = false
     /// The offset of the last event folded in.
     public private(set) var offset: Int64 = 0
 
@@ -27,9 +31,18 @@ public struct BoardState: Sendable, Hashable {
 
     /// The event `command` produces, or why it is refused. `actor` is who asks (a user id or
     /// a guest's connection), `now` ms since 1970.
-    public func decide(_ command: BoardCommand, by actor: String, at now: Int64) throws(CommandRejection) -> BoardEvent {
-        guard self.name != nil else { throw CommandRejection(code: "not_found", message: "there is no such board") }
+    /// `manager`: whether whoever asks may rename or delete the board (see ``mayManage(_:)``).
+    public func decide(
+        _ command: BoardCommand, by actor: String, at now: Int64, manager: Bool = false
+    ) throws(CommandRejection) -> BoardEvent {
+        guard self.exists else { throw CommandRejection(code: "not_found", message: "there is no such board") }
         switch command {
+        case .renameBoard(let name):
+            guard manager else { throw CommandRejection(code: "forbidden", message: "only the board's owner or an admin may rename it") }
+            return .boardRenamed(name: try Self.checked(name: name), by: actor)
+        case .deleteBoard:
+            guard manager else { throw CommandRejection(code: "forbidden", message: "only the board's owner or an admin may delete it") }
+            return .boardDeleted(by: actor)
         case .addBox(let id, let x, let y, let width, let height, let text, let color):
             guard self.boxes.count < BoardLimits.maxBoxes else {
                 throw CommandRejection(code: "board_full", message: "a board holds at most \(BoardLimits.maxBoxes) boxes")
@@ -64,6 +77,14 @@ public struct BoardState: Sendable, Hashable {
         }
     }
 
+    /// Created and not deleted.
+    public var exists: Bool { self.name != nil && !self.deleted }
+
+    /// Whether `identity` may rename or delete the board: its owner, or an admin.
+    public func mayManage(_ identity: Identity) -> Bool {
+        identity.isAdmin || (self.owner != nil && identity.id == self.owner)
+    }
+
     /// Folds one stored event in. Events it does not know are skipped (a newer replica may
     /// have written them), but the offset still moves.
     public mutating func apply(_ event: StoredEvent) {
@@ -76,6 +97,13 @@ public struct BoardState: Sendable, Hashable {
         case "boardCreated":
             self.name = data["name"]?.stringValue
             self.owner = data["owner"]?.stringValue
+            self.createdAt = event.recordedAt
+        case "boardRenamed":
+            guard let name = data["name"]?.stringValue else { return }
+            self.name = name
+        case "boardDeleted":
+            self.deleted = true
+            self.boxes = [:]
         case "boxAdded":
             guard let box = try? JSONDecoder().decode(Box.self, from: Data(event.data.utf8)) else { return }
             self.boxes[box.id] = box
@@ -108,10 +136,17 @@ public struct BoardState: Sendable, Hashable {
 
     /// The first event of a new board's stream.
     public static func creation(name: String, owner: String) throws(CommandRejection) -> NewEvent {
+        NewEvent(
+            name: "boardCreated",
+            data: JSONValue.object(["name": .string(try Self.checked(name: name)), "owner": .string(owner)]).jsonText)
+    }
+
+    /// A board's name without surrounding white space: 1 to 80 characters, no control characters.
+    static func checked(name: String) throws(CommandRejection) -> String {
         let trimmed = String(name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-        guard (1...80).contains(trimmed.count) else { throw .badRequest("a board's name is 1 to 80 characters") }
-        return NewEvent(
-            name: "boardCreated", data: JSONValue.object(["name": .string(trimmed), "owner": .string(owner)]).jsonText)
+        guard (1...80).contains(trimmed.count), !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw .badRequest("a board's name is 1 to 80 characters, without control characters") }
+        return trimmed
     }
 
     private mutating func hold(_ id: String, by actor: String?, at time: Int64?) {

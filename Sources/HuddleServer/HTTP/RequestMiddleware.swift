@@ -66,7 +66,7 @@ struct RequestMiddleware: RouterMiddleware {
                 switch rejection.code {
                 case "not_found": .notFound
                 case "forbidden": .forbidden
-                case "locked", "conflict": .conflict
+                case "locked", "conflict", "board_full": .conflict
                 default: .badRequest
                 }
             apiError = APIError(status, code: rejection.code, rejection.message)

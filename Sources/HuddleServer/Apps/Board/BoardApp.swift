@@ -17,6 +17,7 @@ public struct BoardApp: ChannelApp {
     let broker: any Broker
     let clock: @Sendable () -> Int64
     private let states = BoardStates()
+    private let index = KnownIndex()
 
     public init(store: any EventStore, broker: any Broker, clock: @escaping @Sendable () -> Int64 = WallClock.millisecondsSince1970) {
         self.store = store
@@ -38,24 +39,57 @@ public struct BoardApp: ChannelApp {
         let command = try BoardCommand.parse(name: name, data: data, newID: Self.newID)
         // Guests are told apart by connection; signed-in users by account, across tabs.
         let actor = identity.isGuest ? member.id : identity.id
+        return try await self.run(command, on: channel, by: actor, as: identity).offset
+    }
+
+    /// Decides `command` against the latest state and appends its event expecting that
+    /// state's offset; after a lost race, decides again against the newer state.
+    public func run(
+        _ command: BoardCommand, on channel: ChannelName, by actor: String, as identity: Identity
+    ) async throws -> StoredEvent {
         for _ in 0..<Self.attempts {
             let state = try await self.state(of: channel)
-            let event = try state.decide(command, by: actor, at: self.clock())
+            let event = try state.decide(command, by: actor, at: self.clock(), manager: state.mayManage(identity))
             do {
-                return try await self.append(event.stored, to: channel, expecting: state.offset).offset
+                return try await self.append(event.stored, to: channel, expecting: state.offset)
             } catch EventStoreError.conflict {
                 continue
             }
         }
-        throw EventStoreError.conflict(stream: channel.description, expected: -1, actual: -1)
+        throw CommandRejection(code: "conflict", message: "the board kept changing under this command; try again")
     }
 
     /// Creates a board and returns its id.
+    /// Listed in the index first: a board whose creation then fails is an entry without a
+    /// board, which listings skip; never a board missing from its owner's list.
     public func create(name: String, owner: Identity) async throws -> (id: String, event: StoredEvent) {
         let id = Self.newID()
         let channel = ChannelName(kind: Self.kind, id: id)!
-        let stored = try await self.append(try BoardState.creation(name: name, owner: owner.id), to: channel, expecting: 0)
+        let creation = try BoardState.creation(name: name, owner: owner.id)
+        _ = try await self.store.append(BoardIndex.listing(id: id, owner: owner.id), to: BoardIndex.stream, expecting: .any)
+        let stored = try await self.append(creation, to: channel, expecting: 0)
         return (id, stored)
+    }
+
+    /// The boards `identity` may list (their own; all for an admin), newest first, at most
+    /// `limit`, each with its current state.
+    public func list(for identity: Identity, limit: Int) async throws -> [(id: String, state: BoardState)] {
+        var index = self.index.latest
+        while true {
+            let events = try await self.store.read(BoardIndex.stream, after: index.offset, limit: 1_000)
+            for event in events { index.apply(event) }
+            if events.count < 1_000 { break }
+        }
+        let caughtUp = index
+        self.index.keep(caughtUp)
+
+        var boards: [(id: String, state: BoardState)] = []
+        for entry in caughtUp.visible(to: identity) where boards.count < limit {
+            guard let channel = ChannelName(kind: Self.kind, id: entry.id) else { continue }
+            let state = try await self.state(of: channel)
+            if state.exists { boards.append((entry.id, state)) }
+        }
+        return boards
     }
 
     /// The board as of its latest event (catching up from the store first).
@@ -105,5 +139,16 @@ final class BoardStates: Sendable {
             if let known = states[stream], known.offset > state.offset { return }
             states[stream] = state
         }
+    }
+}
+
+/// The board index as far as this replica has read it.
+final class KnownIndex: Sendable {
+    private let index = Mutex(BoardIndex())
+
+    var latest: BoardIndex { self.index.withLock { $0 } }
+
+    func keep(_ index: BoardIndex) {
+        self.index.withLock { if $0.offset < index.offset { $0 = index } }
     }
 }
