@@ -1,0 +1,175 @@
+import HummingbirdWSClient
+import Logging
+import NIOWebSocket
+import Synchronization
+
+/// The shared state of one `bench fanout` run: when each move was sent, what was delivered,
+/// and every open connection (so the run can close them all at the end).
+final class FanoutRun: Sendable {
+    struct Outcome {
+        var published = 0
+        var acknowledged = 0
+        /// Acknowledged events sent in the measured window × subscribers of their board.
+        var expected = 0
+        var delivered = 0
+        /// Deliveries of acknowledged, measured events that some subscriber never got.
+        var lost = 0
+        var latencies = Latencies()
+        var errors: [String: Int] = [:]
+    }
+
+    /// One publisher's moves: when each was sent (by sequence number) and which were acknowledged.
+    private struct Sent {
+        var times: [ContinuousClock.Instant] = []
+        var acknowledged: [Bool] = []
+        var measuredFrom: ContinuousClock.Instant?
+    }
+
+    private struct Received {
+        /// Deliveries per publisher per sequence number.
+        var delivered: [[Int]] = []
+        var latencies = Latencies()
+        var errors: [String: Int] = [:]
+    }
+
+    let clock: ContinuousClock
+    private let publisherOfBox: [String: Int]
+    private let sent: Mutex<[Sent]>
+    private let received: Mutex<Received>
+    private let ready = Atomic<Int>(0)
+    private let writers = Mutex<[WebSocketOutboundWriter]>([])
+
+    init(boxes: [String], clock: ContinuousClock) {
+        self.clock = clock
+        self.publisherOfBox = Dictionary(uniqueKeysWithValues: boxes.enumerated().map { ($0.element, $0.offset) })
+        self.sent = Mutex(Array(repeating: Sent(), count: boxes.count))
+        self.received = Mutex(Received(delivered: Array(repeating: [], count: boxes.count)))
+    }
+
+    var subscribed: Int { self.ready.load(ordering: .relaxed) }
+
+    func waitForSubscribers(_ count: Int, limit: Duration) async -> Bool {
+        let deadline = self.clock.now + limit
+        while self.subscribed < count, self.clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return self.subscribed >= count
+    }
+
+    func closeAll() {
+        let writers = self.writers.withLock { $0 }
+        for writer in writers {
+            Task { try? await writer.close(.normalClosure, reason: "benchmark over") }
+        }
+    }
+
+    private func error(_ kind: String) {
+        self.received.withLock { $0.errors[kind, default: 0] += 1 }
+    }
+
+    /// One subscriber: joins `channel` from now on and times every move it receives.
+    func subscribe(to channel: String, at target: BenchTarget, logger: Logger) async {
+        do {
+            let close = try await WebSocketClient.connect(url: target.realtime, logger: logger) { inbound, outbound, _ in
+                self.writers.withLock { $0.append(outbound) }
+                try await outbound.writeTextMessage(#"{"type":"subscribe","channel":"\#(channel)","since":-1}"#)
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message, let frame = BenchFrame.parse(text) else { continue }
+                    switch frame.type {
+                    case "event": self.deliver(frame)
+                    case "subscribed": self.ready.add(1, ordering: .relaxed)
+                    case "error": self.error("subscriber error \(frame.code ?? "?")")
+                    default: break
+                    }
+                }
+            }
+            if let close, close.closeCode != .normalClosure { self.error("subscriber closed \(close.closeCode)") }
+        } catch {
+            self.error("subscriber connection failed")
+        }
+    }
+
+    private func deliver(_ frame: BenchFrame) {
+        let now = self.clock.now
+        guard frame.name == "boxMoved", let box = frame.data?.boxId, let publisher = self.publisherOfBox[box],
+            let x = frame.data?.x, let y = frame.data?.y
+        else { return }
+        let sequence = Int(y) * 10_000 + Int(x)
+        let sentAt: ContinuousClock.Instant? = self.sent.withLock { sent in
+            let log = sent[publisher]
+            guard sequence < log.times.count, let from = log.measuredFrom, log.times[sequence] >= from else { return nil }
+            return log.times[sequence]
+        }
+        guard let sentAt else { return }
+        self.received.withLock { received in
+            if received.delivered[publisher].count <= sequence {
+                received.delivered[publisher] += Array(repeating: 0, count: sequence + 1 - received.delivered[publisher].count)
+            }
+            received.delivered[publisher][sequence] += 1
+            received.latencies.record(now - sentAt)
+        }
+    }
+
+    /// One publisher: moves its box every `interval` seconds until `end`, then waits for the acks.
+    func publish(
+        box publisher: Int, on channel: String, at target: BenchTarget, every interval: Double,
+        from start: ContinuousClock.Instant, measuredFrom: ContinuousClock.Instant, until end: ContinuousClock.Instant,
+        logger: Logger
+    ) async {
+        guard let box = self.publisherOfBox.first(where: { $0.value == publisher })?.key else { return }
+        self.sent.withLock { $0[publisher].measuredFrom = measuredFrom }
+        do {
+            try await WebSocketClient.connect(url: target.realtime, logger: logger) { inbound, outbound, _ in
+                self.writers.withLock { $0.append(outbound) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await message in inbound.messages(maxSize: 1 << 20) {
+                            guard case .text(let text) = message, let frame = BenchFrame.parse(text) else { continue }
+                            if frame.type == "ack", let id = frame.id.flatMap(Int.init) {
+                                self.sent.withLock { $0[publisher].acknowledged[id] = true }
+                            } else if frame.type == "error" {
+                                self.error("command error \(frame.code ?? "?")")
+                            }
+                        }
+                    }
+                    var sequence = 0
+                    while true {
+                        let due = start + .milliseconds(Int(Double(sequence) * interval * 1000))
+                        guard due < end else { break }
+                        try await Task.sleep(until: due, clock: self.clock)
+                        self.sent.withLock { sent in
+                            sent[publisher].times.append(self.clock.now)
+                            sent[publisher].acknowledged.append(false)
+                        }
+                        try await outbound.writeTextMessage(
+                            #"{"type":"command","id":"\#(sequence)","channel":"\#(channel)","name":"moveBox","#
+                                + #""data":{"boxId":"\#(box)","x":\#(sequence % 10_000),"y":\#(sequence / 10_000)}}"#)
+                        sequence += 1
+                    }
+                    try await group.next()
+                }
+            }
+        } catch {
+            self.error("publisher connection failed")
+        }
+    }
+
+    func outcome(subscribersPerBoard: [Int], boardOfPublisher: (Int) -> Int) -> Outcome {
+        let sent = self.sent.withLock { $0 }
+        let received = self.received.withLock { $0 }
+        var outcome = Outcome(latencies: received.latencies, errors: received.errors)
+        for (publisher, log) in sent.enumerated() {
+            let subscribers = subscribersPerBoard[boardOfPublisher(publisher)]
+            let deliveries = received.delivered[publisher]
+            outcome.published += log.times.count
+            outcome.acknowledged += log.acknowledged.count { $0 }
+            outcome.delivered += deliveries.reduce(0, +)
+            for (sequence, time) in log.times.enumerated() where log.acknowledged[sequence] {
+                guard let from = log.measuredFrom, time >= from else { continue }
+                outcome.expected += subscribers
+                outcome.lost += max(0, subscribers - (sequence < deliveries.count ? deliveries[sequence] : 0))
+            }
+        }
+        return outcome
+    }
+}

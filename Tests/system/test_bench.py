@@ -1,0 +1,52 @@
+"""`huddle bench` load generators against a real server: they run, their JSON is complete,
+and their correctness checks hold (every acknowledged increment counted, every
+acknowledged event delivered to every subscriber). Small loads: measurements belong in
+docs/BENCHMARKS.md, not here, and nothing asserts a speed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import requests
+
+
+def bench(huddle_bin, *args: str) -> dict:
+    done = subprocess.run([str(huddle_bin), "bench", *args, "--json"], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_counter_bench_counts_every_acknowledged_increment(huddle, huddle_bin):
+    result = bench(huddle_bin, "counter", "--url", huddle.base_url, "--requests", "300", "--workers", "4",
+                   "--counter", "bench-test")
+    assert result["acknowledged"] == 300 and result["failed"] == 0 and result["lost"] == 0
+    assert result["finalCount"] == 300
+    assert requests.get(huddle.url("/api/v1/counters/bench-test"), timeout=10).json()["count"] == 300
+    assert 0 < result["p50Ms"] <= result["p99Ms"] <= result["maxMs"]
+
+
+def test_fanout_bench_delivers_every_event_to_every_subscriber(huddle_factory, huddle_bin):
+    # One replica listed twice: the round-robin over --url targets. Across replicas is
+    # measured on scripts/cluster (docs/BENCHMARKS.md).
+    server = huddle_factory()
+    result = bench(huddle_bin, "fanout", "--url", server.base_url, "--url", server.base_url, "--clients", "6",
+                   "--channels", "2", "--publishers", "2", "--rate", "10", "--duration", "3", "--warmup", "1")
+    assert result["published"] > 0 and result["acknowledged"] == result["published"]
+    assert result["expected"] > 0 and result["lost"] == 0 and result["errors"] == {}
+    # Each measured event reaches the 3 subscribers of its board.
+    assert result["delivered"] == result["expected"]
+
+
+def test_connections_bench_holds_connections_and_measures_the_server(huddle, huddle_bin):
+    result = bench(huddle_bin, "connections", "--url", huddle.base_url, "--connections", "40", "--hold", "1",
+                   "--server-pid", str(huddle.pid))
+    assert result["opened"] == 40 and result["failed"] == 0 and result["droppedEarly"] == 0
+    assert result["rssAfterBytes"] > 0
+
+
+def test_bench_refuses_a_bad_url(huddle_bin):
+    done = subprocess.run([str(huddle_bin), "bench", "counter", "--url", "localhost:80"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode != 0 and "http://host:port" in done.stderr
