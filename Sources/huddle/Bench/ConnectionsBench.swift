@@ -5,8 +5,8 @@ import Logging
 import NIOWebSocket
 import Synchronization
 
-/// `huddle bench connections`: opens and holds many idle WebSocket connections, each
-/// subscribed to a counter channel, and reports the servers' memory per connection (their
+/// `huddle bench connections`: opens and holds many idle WebSocket connections (optionally
+/// subscribed to counter channels) and reports the servers' memory per connection (their
 /// resident set, read from /proc, before and after).
 struct ConnectionsBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +24,9 @@ struct ConnectionsBench: AsyncParsableCommand {
 
     @Option(help: "Connections to open.")
     var connections = 1_000
+
+    @Option(help: "Counter channels the connections subscribe to, spread evenly (0: none, only connected).")
+    var channels = 0
 
     @Option(help: "Connections being opened at once.")
     var concurrency = 50
@@ -56,7 +59,9 @@ struct ConnectionsBench: AsyncParsableCommand {
                     try await Task.sleep(for: .milliseconds(5))
                 }
                 group.addTask {
-                    await state.hold("counter:bench-idle-\(n % 10)", at: targets[n % targets.count], logger: logger)
+                    await state.hold(
+                        self.channels > 0 ? "counter:bench-idle-\(n % self.channels)" : nil, at: targets[n % targets.count],
+                        logger: logger)
                 }
             }
             while state.opened + state.failed < self.connections {
@@ -91,12 +96,13 @@ struct ConnectionsBench: AsyncParsableCommand {
         let perConnection = opened > 0 && !self.serverPIDs.isEmpty ? (after - before) / opened : 0
         if self.json {
             print(
-                #"{"connections":\#(self.connections),"opened":\#(opened),"failed":\#(failed),"droppedEarly":\#(droppedEarly),"#
+                #"{"connections":\#(self.connections),"channels":\#(self.channels),"opened":\#(opened),"failed":\#(failed),"droppedEarly":\#(droppedEarly),"#
                     + #""targets":\#(self.urls.count),"rssBeforeBytes":\#(before),"rssAfterBytes":\#(after),"#
                     + #""bytesPerConnection":\#(perConnection),"openSeconds":\#(openSeconds),"clientFileLimit":\#(fileLimit)}"#)
             return
         }
-        print("connections: \(opened) of \(self.connections) open over \(self.urls.joined(separator: " ")) in \(Latencies.format(openSeconds)) s (\(failed) failed, \(droppedEarly) closed by the server while held)")
+        let subscribed = self.channels > 0 ? ", subscribed to \(self.channels) channels" : ""
+        print("connections: \(opened) of \(self.connections) open\(subscribed) over \(self.urls.joined(separator: " ")) in \(Latencies.format(openSeconds)) s (\(failed) failed, \(droppedEarly) closed by the server while held)")
         if self.serverPIDs.isEmpty {
             print("  server memory     not measured (give --server-pid)")
         } else {
@@ -119,14 +125,18 @@ final class HeldConnections: Sendable {
     var droppedEarly: Int { self.dropped.load(ordering: .relaxed) }
     var failed: Int { self.failures.load(ordering: .relaxed) }
 
-    func hold(_ channel: String, at target: BenchTarget, logger: Logger) async {
+    /// Opens one connection (subscribed to `channel`, if any) and holds it until ``closeAll()``.
+    func hold(_ channel: String?, at target: BenchTarget, logger: Logger) async {
+        let openOn = channel == nil ? "welcome" : "subscribed"
         let counted = Latch()
         do {
             try await WebSocketClient.connect(url: target.realtime, logger: logger) { inbound, outbound, _ in
                 self.writers.withLock { $0.append(outbound) }
-                try await outbound.writeTextMessage(#"{"type":"subscribe","channel":"\#(channel)","since":-1}"#)
+                if let channel {
+                    try await outbound.writeTextMessage(#"{"type":"subscribe","channel":"\#(channel)","since":-1}"#)
+                }
                 for try await message in inbound.messages(maxSize: 1 << 20) {
-                    if !counted.isSet, case .text(let text) = message, BenchFrame.parse(text)?.type == "subscribed" {
+                    if !counted.isSet, case .text(let text) = message, BenchFrame.parse(text)?.type == openOn {
                         counted.set()
                         self.openCount.add(1, ordering: .relaxed)
                     }
