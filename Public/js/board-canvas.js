@@ -366,6 +366,12 @@ export function startBoard(boardId) {
       text: DEFAULT_BOX.text,
       color: DEFAULT_BOX.color,
     };
+    // Boxes added one after another step down and right instead of hiding each other.
+    const taken = (x, y) => [...board.boxes.values()].some((b) => b.x === x && b.y === y);
+    for (let step = 0; step < 40 && taken(data.x, data.y); step++) {
+      data.x = clampCoord(data.x + 24);
+      data.y = clampCoord(data.y + 24);
+    }
     const result = await run('addBox', data, 'Adding a box');
     if (!result) return;
     if (board.offset >= result.offset) selectAdded(result.offset);
