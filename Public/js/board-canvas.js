@@ -784,9 +784,7 @@ export function startBoard(boardId) {
       // The boardDeleted event says so too; the owner need not wait for it.
       board.deleted = true;
       board.boxes.clear();
-      renderAll();
-      setPhase('deleted');
-      document.title = 'Board deleted · Huddle';
+      onBoardEvent();
     } catch (error) {
       showError(httpFailure(error, 'delete'));
     } finally {
@@ -934,6 +932,11 @@ export function startBoard(boardId) {
         setPhase('deleted');
         document.title = 'Board deleted · Huddle';
       }
+      // Nothing more will happen on it: leave (presence updates for the others too).
+      queueMicrotask(() => {
+        subscription.unsubscribe();
+        client.close();
+      });
       return;
     }
     const name = board.name || 'Untitled board';

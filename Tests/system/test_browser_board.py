@@ -419,6 +419,12 @@ def test_the_owner_renames_and_deletes_a_board(huddle, browsers):
     assert other.find_element(By.ID, "board-deleted").is_displayed()
     assert "deleted" in other.find_element(By.ID, "board-deleted").text
     wait_for(owner, lambda d: root_data(d, "state") == "deleted", "the deleted state for the owner")
+    assert requests.get(f"{huddle.base_url}/api/v1/boards/{board['id']}", timeout=10).status_code == 404
+
+    # Opened again later, it still says so (its stream ends with boardDeleted).
+    other.refresh()
+    wait_for(other, lambda d: root_data(d, "state") == "deleted", "the deleted state after a reload")
+    assert other.find_element(By.ID, "board-deleted").is_displayed()
 
 
 def test_an_unknown_board_says_so(huddle, browsers):
