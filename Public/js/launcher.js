@@ -17,6 +17,13 @@
 /** @type {AppEntry[]} */
 export const apps = [
   {
+    id: 'board',
+    name: 'Board',
+    href: 'board.html',
+    icon: '▦',
+    summary: 'A shared canvas of boxes: drag, resize, write and recolour them together, with everyone’s cursor live.',
+  },
+  {
     id: 'counter',
     name: 'Counter',
     href: 'counter.html',
