@@ -962,14 +962,7 @@ export function startBoard(boardId) {
           return;
         }
         if (board.deleted) return onBoardEvent();
-        if (!board.exists) {
-          setPhase('missing');
-          document.title = 'No such board · Huddle';
-          ui.name.textContent = 'No such board';
-          subscription.unsubscribe();
-          client.close();
-          return;
-        }
+        if (!board.exists) return showMissing();
         const first = !loadedOnce;
         loadedOnce = true;
         if (phase !== 'ready') setPhase('ready');
@@ -983,9 +976,24 @@ export function startBoard(boardId) {
       onPresence: renderPresence,
       onSignal,
       onError(error) {
+        // The server refuses to subscribe to a board that does not exist (`not_found`) or
+        // was deleted (`gone`).
+        if (error.code === 'not_found' && !loadedOnce) return showMissing();
+        if (error.code === 'gone') {
+          board.deleted = true;
+          return onBoardEvent();
+        }
         showError(`Board error: ${error.message || error.code}`);
       },
     });
+  }
+
+  function showMissing() {
+    setPhase('missing');
+    document.title = 'No such board · Huddle';
+    ui.name.textContent = 'No such board';
+    subscription.unsubscribe();
+    client.close();
   }
 
   client.onStatus((status) => {

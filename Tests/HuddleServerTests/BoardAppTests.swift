@@ -36,6 +36,24 @@ import Testing
         #expect(state.boxes[box]?.x == 300, "the refused move changed nothing")
     }
 
+    @Test func onlyBoardsThatExistCanBeJoined() async throws {
+        let fixture = GatewayFixture()
+        let client = fixture.connect(name: "A")
+        _ = try await client.next("welcome")
+        try fixture.subscribe(client, "board:nothing-here")
+        let refused = try await client.next("error")
+        #expect(refused["channel"] as? String == "board:nothing-here")
+        #expect(refused["code"] as? String == "not_found")
+        // Not subscribed, so no relay: a signal there is refused.
+        try client.send(["type": "signal", "channel": "board:nothing-here", "name": "pointer", "data": ["x": 1]])
+        #expect(try await client.next("error")["code"] as? String == "not_subscribed")
+
+        // Once the board exists, the same connection may join it.
+        let (id, _) = try await fixture.board.create(name: "Later", owner: Self.ada)
+        try fixture.subscribe(client, "board:\(id)")
+        _ = try await client.next("subscribed")
+    }
+
     @Test func twoReplicasRacingToMoveOneBoxCannotBothWin() async throws {
         let store = InMemoryEventStore()
         let broker = InProcessBroker()

@@ -17,6 +17,14 @@ public protocol ChannelApp: Sendable {
     func handle(
         command name: String, data: JSONValue, on channel: ChannelName, by member: PresenceMember, as identity: Identity
     ) async throws -> Int64
+    /// Whether `identity` may subscribe to `channel` (and so appear in its presence and
+    /// signal on it): throws ``CommandRejection`` (e.g. `not_found`) when not. Every channel
+    /// of an app that does not implement it may be joined.
+    func admit(_ identity: Identity, to channel: ChannelName) async throws
+}
+
+extension ChannelApp {
+    public func admit(_ identity: Identity, to channel: ChannelName) async throws {}
 }
 
 /// The apps by channel kind.

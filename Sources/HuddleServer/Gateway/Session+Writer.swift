@@ -47,6 +47,20 @@ extension Session {
     ) async throws {
         let name = channel.description
         do {
+            try await app.admit(self.identity, to: channel)
+        } catch {
+            self.shared.withLock { _ = $0.requested.remove(name) }
+            let frame: ServerFrame =
+                switch error {
+                case let rejection as CommandRejection:
+                    .error(id: nil, channel: name, code: rejection.code, message: rejection.message)
+                default:
+                    .error(id: nil, channel: name, code: .unavailable, message: "cannot subscribe right now; try again")
+                }
+            try await self.write(frame.text)
+            return
+        }
+        do {
             try await self.dependencies.hub.join(name, self)
         } catch {
             self.shared.withLock { _ = $0.requested.remove(name) }

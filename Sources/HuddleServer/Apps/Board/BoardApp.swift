@@ -42,6 +42,14 @@ public struct BoardApp: ChannelApp {
         return try await self.run(command, on: channel, by: actor, as: identity).offset
     }
 
+    /// Only boards that exist can be joined: a channel for any made-up id would otherwise be a
+    /// free relay for presence and signals.
+    public func admit(_ identity: Identity, to channel: ChannelName) async throws {
+        let state = try await self.state(of: channel)
+        if state.deleted { throw CommandRejection(code: "gone", message: "this board was deleted") }
+        guard state.exists else { throw CommandRejection(code: "not_found", message: "there is no such board") }
+    }
+
     /// Decides `command` against the latest state and appends its event expecting that
     /// state's offset; after a lost race, decides again against the newer state.
     public func run(
