@@ -314,4 +314,18 @@ import Testing
         }
         #expect(fixture.gateway.connectionCount == 0)
     }
+
+    /// A client that keeps talking during a drain ends the reader early (it sees the session
+    /// closing); the connection must still end with the drain's 1012, not the transport's 1000.
+    @Test func aClientSendingDuringADrainStillGets1012() async throws {
+        let fixture = GatewayFixture()
+        let client = fixture.connect(slowClose: true)
+        _ = try await client.next("welcome")
+        let drain = Task { await fixture.gateway.drain(timeout: .seconds(10)) }
+        var started = client.writer.closeStarted.makeAsyncIterator()
+        _ = await started.next()
+        try client.send(["type": "ping", "id": "during-drain"])
+        #expect(try await client.closeReason() == .serviceRestart)
+        await drain.value
+    }
 }

@@ -89,6 +89,9 @@ public final class Gateway: Sendable {
         if case .success(let reason?) = outcome {
             await session.closeNow(reason)
         }
+        // A close from elsewhere (a drain, a slow consumer) ends the reader too; its frame must
+        // be on the wire before this returns, or the transport closes with 1000.
+        await session.closeFrameWritten()
         await session.finish()
         if case .failure(let error) = outcome {
             // The transport's own errors (a message over the limit) carry its close code.

@@ -25,6 +25,9 @@ final class Session: HubSubscriber, Sendable {
         /// Channels joined on the hub (the writer's view: what to leave at the end).
         var joined: Set<String> = []
         var closing = false
+        /// Writes the close frame of ``Session/close(_:)``; the connection's task awaits it, so
+        /// the transport cannot close with its own default code (1000) first.
+        var closeFrameWrite: Task<Void, Never>?
         /// How others see this connection; its name follows the identity.
         var member: PresenceMember
         var identity: Identity
@@ -74,9 +77,8 @@ final class Session: HubSubscriber, Sendable {
 
     /// Closes the connection with `reason`, once; later calls do nothing. Never blocks.
     func close(_ reason: CloseReason) {
-        guard self.beginClosing(reason) else { return }
         let writer = self.writer
-        Task { await writer.close(reason) }
+        guard self.beginClosing(reason, writing: { Task { await writer.close(reason) } }) else { return }
         if reason == .slowConsumer {
             // A client that does not read will not answer the closing handshake either.
             Task {
@@ -88,14 +90,22 @@ final class Session: HubSubscriber, Sendable {
 
     /// Closes the connection with `reason` and returns once the close frame is written.
     func closeNow(_ reason: CloseReason) async {
-        guard self.beginClosing(reason) else { return }
+        guard self.beginClosing(reason, writing: nil) else { return }
         await self.writer.close(reason)
     }
 
-    private func beginClosing(_ reason: CloseReason) -> Bool {
+    /// Returns once the close frame of an earlier ``close(_:)`` is written.
+    func closeFrameWritten() async {
+        await self.shared.withLock { $0.closeFrameWrite }?.value
+    }
+
+    private func beginClosing(_ reason: CloseReason, writing: (() -> Task<Void, Never>)?) -> Bool {
         let first = self.shared.withLock { shared in
-            defer { shared.closing = true }
-            return !shared.closing
+            guard !shared.closing else { return false }
+            shared.closing = true
+            // Under the lock: whoever sees `closing` also sees the write to wait for.
+            shared.closeFrameWrite = writing?()
+            return true
         }
         guard first else { return false }
         self.dependencies.metrics.disconnected(reason)

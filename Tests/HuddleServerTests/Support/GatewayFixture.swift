@@ -44,8 +44,10 @@ struct GatewayFixture {
             authenticate: Self.identity(forToken:))
     }
 
-    func connect(name: String? = "Tester", identity: Identity? = nil, blockAfter: Int? = nil) -> TestConnection {
-        TestConnection(gateway: self.gateway, name: name, identity: identity, blockAfter: blockAfter)
+    func connect(
+        name: String? = "Tester", identity: Identity? = nil, blockAfter: Int? = nil, slowClose: Bool = false
+    ) -> TestConnection {
+        TestConnection(gateway: self.gateway, name: name, identity: identity, blockAfter: blockAfter, slowClose: slowClose)
     }
 
     @Sendable static func identity(forToken token: String) async -> Identity? {

@@ -14,10 +14,13 @@ final class TestConnection: Sendable {
     /// is far above any expected duration.
     static let hangGuard = Duration.seconds(20)
 
-    init(gateway: Gateway, name: String? = "Tester", identity: Identity? = nil, blockAfter: Int? = nil) {
+    init(
+        gateway: Gateway, name: String? = "Tester", identity: Identity? = nil, blockAfter: Int? = nil,
+        slowClose: Bool = false
+    ) {
         let (messages, inbound) = AsyncStream.makeStream(of: InboundMessage.self)
         let (frames, framesInput) = AsyncStream.makeStream(of: String.self)
-        let writer = RecordingWriter(output: framesInput, inbound: inbound, blockAfter: blockAfter)
+        let writer = RecordingWriter(output: framesInput, inbound: inbound, blockAfter: blockAfter, slowClose: slowClose)
         self.inbound = inbound
         self.writer = writer
         self.frames = FrameReader(frames)
@@ -80,11 +83,21 @@ final class RecordingWriter: FrameWriter {
     let written = Atomic<Int>(0)
     let closed = Mutex<CloseReason?>(nil)
     let aborted = Atomic<Bool>(false)
+    /// With `slowClose`, writing the close frame takes a while (a busy socket): it is recorded
+    /// only after a pause, and `closeStarted` says when the write began.
+    let slowClose: Bool
+    let closeStarted: AsyncStream<Void>
+    private let closeStartedInput: AsyncStream<Void>.Continuation
 
-    init(output: AsyncStream<String>.Continuation, inbound: AsyncStream<InboundMessage>.Continuation, blockAfter: Int?) {
+    init(
+        output: AsyncStream<String>.Continuation, inbound: AsyncStream<InboundMessage>.Continuation, blockAfter: Int?,
+        slowClose: Bool = false
+    ) {
         self.output = output
         self.inbound = inbound
         self.blockAfter = blockAfter
+        self.slowClose = slowClose
+        (self.closeStarted, self.closeStartedInput) = AsyncStream.makeStream(of: Void.self)
     }
 
     func write(_ text: String) async throws {
@@ -96,6 +109,10 @@ final class RecordingWriter: FrameWriter {
     }
 
     func close(_ reason: CloseReason) async {
+        if self.slowClose {
+            self.closeStartedInput.yield()
+            try? await Task.sleep(for: .milliseconds(300))
+        }
         self.closed.withLock { $0 = $0 ?? reason }
         // A reading client answers the closing handshake, which ends its side of the socket;
         // one that stopped reading never sees the close frame.
