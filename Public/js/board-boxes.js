@@ -50,13 +50,12 @@ export class BoxLayer {
       if (finite(preview.height)) shown.height = preview.height;
       remoteBy = memberId;
     }
-    const overrides = this.#canvas.commands.overridesOf(box.id);
     let active = false;
-    for (const override of overrides) {
+    for (const override of this.#canvas.commands.overridesOf(box.id)) {
       Object.assign(shown, override.fields);
       active ||= override.active;
     }
-    return Object.assign(shown, { remoteBy, active, pending: overrides.length > 0 });
+    return Object.assign(shown, { remoteBy, active });
   }
 
   /** The element of box `id`, made (and put on the board) if it has none yet. */
