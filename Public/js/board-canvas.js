@@ -190,12 +190,11 @@ export class BoardCanvas {
       if (event.name === 'boxMoved' || event.name === 'boxResized' || event.name === 'boxDeleted') {
         this.presence.forgetBox(what.boxId);
       }
-      if (event.name === 'boxAdded') this.commands.noteAdded(event.offset, what.boxId);
       this.boxes.render(what.boxId);
     } else if (what.kind === 'board') {
       this.onBoardEvent();
     }
-    this.commands.eventFolded();
+    this.commands.eventFolded(event.offset, event.name === 'boxAdded' && what.kind === 'box' ? what.boxId : null);
     if (event.name === 'boxAdded' || event.name === 'boxDeleted') this.refreshControls();
   }
 
@@ -229,6 +228,7 @@ export class BoardCanvas {
         if (frame.offset < this.board.offset) {
           // The channel was reset (its data wiped): start again from nothing.
           this.board = emptyBoard();
+          this.commands.boardReset();
           this.root.dataset.offset = '0';
           this.boxes.renderAll();
           this.subscription.unsubscribe();

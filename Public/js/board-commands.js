@@ -10,6 +10,7 @@
  */
 import { DEFAULT_BOX, clampCoord, commandFailure, isColor, isOnTop } from './board-model.js';
 import { showError } from './board-ui.js';
+import { AddedBoxes } from './board-added.js';
 
 /** @typedef {import('./board-canvas.js').BoardCanvas} BoardCanvas */
 /**
@@ -25,10 +26,8 @@ export class Commands {
   /** @type {Map<string, Override[]>} */
   #overrides = new Map();
   #nextOverride = 1;
-  /** @type {number|null} select the box added at this offset once it arrives */
-  #selectAtOffset = null;
-  /** The last `boxAdded` folded in, to select this page's own new box. */
-  #lastAdded = { offset: 0, id: '' };
+  /** To select the box this page adds, whichever of its ack and its event comes first. */
+  #added = new AddedBoxes();
 
   /** @param {BoardCanvas} canvas */
   constructor(canvas) {
@@ -129,27 +128,23 @@ export class Commands {
     }
     const result = await this.#run('addBox', data, 'Adding a box');
     if (!result) return;
-    if (this.#canvas.board.offset >= result.offset) this.#selectAdded(result.offset);
-    else this.#selectAtOffset = result.offset;
+    const id = this.#added.acked(result.offset);
+    if (id !== null) this.#canvas.boxes.select(id);
   }
 
-  /** A `boxAdded` event was folded in. */
-  noteAdded(offset, id) {
-    this.#lastAdded = { offset, id };
-  }
-
-  /** Selects the box whose `boxAdded` was stored at `offset`, if it is known. */
-  #selectAdded(offset) {
-    if (this.#lastAdded.offset === offset) this.#canvas.boxes.select(this.#lastAdded.id);
-  }
-
-  /** An event was folded in: what it confirms is settled. */
-  eventFolded() {
+  /**
+   * An event was folded in at `offset` (`addedBoxId`: the box it added, if any): what it
+   * confirms is settled, and the box this page added is selected once it is in.
+   */
+  eventFolded(offset, addedBoxId) {
     this.#settleOverrides();
-    if (this.#selectAtOffset !== null && this.#canvas.board.offset >= this.#selectAtOffset) {
-      this.#selectAdded(this.#selectAtOffset);
-      this.#selectAtOffset = null;
-    }
+    const id = this.#added.folded(offset, addedBoxId);
+    if (id !== null) this.#canvas.boxes.select(id);
+  }
+
+  /** The channel was reset: offsets start again. */
+  boardReset() {
+    this.#added.reset();
   }
 
   raise(id) {

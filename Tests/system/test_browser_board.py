@@ -205,6 +205,9 @@ def test_two_windows_share_a_board_live(huddle, browsers):
     wait_for(second, lambda d: len(boxes(d)) == 1, "the new box in the second window")
     box_id = boxes(second)[0].get_attribute("data-box-id")
     wait_for(first, lambda d: box(d, box_id) is not None, "the new box in the first window")
+    # The window that added it selects it (whether the ack or the event came first).
+    wait_for(first, lambda d: "is-selected" in box(d, box_id).get_attribute("class").split(), "the new box selected")
+    assert "is-selected" not in box(second, box_id).get_attribute("class").split()
     assert box(second, box_id).text == "Drag me"
     wait_for(second, lambda d: not d.find_element(By.ID, "empty-hint").is_displayed(), "the empty hint to go")
     x0, y0 = int(box_data(first, box_id, "x")), int(box_data(first, box_id, "y"))
