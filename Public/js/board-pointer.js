@@ -133,8 +133,18 @@ export class PointerInput {
     } else if (!this.#gesture) {
       const view = viewport.view;
       this.#gesture = { kind: 'pan', pointerId: event.pointerId, startX: event.clientX, startY: event.clientY, from: view };
-      ui.viewport.classList.add('is-panning');
     }
+    this.#showPanning();
+  }
+
+  /**
+   * Marks the viewport while the background is held (a pan or a pinch). Derived from the
+   * state after every change rather than added and removed by hand: a pinch ends with no
+   * gesture of its own, and a class removed only when a gesture ends stayed on after it.
+   */
+  #showPanning() {
+    const panning = this.#gesture?.kind === 'pan' || this.#pinch !== null;
+    this.#canvas.ui.viewport.classList.toggle('is-panning', panning);
   }
 
   /** @param {PointerEvent} event */
@@ -191,14 +201,13 @@ export class PointerInput {
 
   /** A pointer went up (or was cancelled): ends its gesture, storing a drag or resize. */
   #end(event, cancelled) {
-    const { board, commands, ui } = this.#canvas;
+    const { board, commands } = this.#canvas;
     this.#touches.delete(event.pointerId);
     if (this.#touches.size < 2) this.#pinch = null;
-    if (!this.#gesture || this.#gesture.pointerId !== event.pointerId) return;
-    const done = this.#gesture;
-    this.#gesture = null;
-    ui.viewport.classList.remove('is-panning');
-    if (done.kind === 'pan' || !done.moved) return;
+    const done = this.#gesture?.pointerId === event.pointerId ? this.#gesture : null;
+    if (done) this.#gesture = null;
+    this.#showPanning();
+    if (!done || done.kind === 'pan' || !done.moved) return;
     this.#throttle.cancel(); // the drop below supersedes a drag position still waiting
     const box = board.boxes.get(done.boxId);
     if (!box || cancelled || !this.#canvas.editable()) {

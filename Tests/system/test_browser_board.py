@@ -496,3 +496,44 @@ def test_the_board_catches_up_after_a_server_restart(huddle, browsers):
 
     driver.find_element(By.ID, "add-box").click()
     wait_for(driver, lambda d: len(boxes(d)) == 3, "a box added after the restart")
+
+
+def touch(driver: WebDriver, kind: str, points: list[tuple[float, float, int]] = ()) -> None:
+    """A touch event through the DevTools protocol. `points` are all the fingers down, as
+    (x, y, id); touchEnd and touchCancel take none and lift every finger, one by one."""
+    driver.execute_cdp_cmd(
+        "Input.dispatchTouchEvent",
+        {"type": kind, "touchPoints": [{"x": x, "y": y, "id": i} for x, y, i in points]},
+    )
+
+
+def test_a_pinch_zooms_and_leaves_no_panning_mark(huddle, browsers):
+    board = create_board(huddle, "Pinch")
+    driver = browsers()
+    open_board(driver, huddle, board["id"])
+    viewport = driver.find_element(By.ID, "viewport")
+    left, top = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.x, r.y]", viewport)
+
+    def panning() -> bool:
+        return "is-panning" in viewport.get_attribute("class").split()
+
+    # One finger starts a pan, a second turns it into a pinch; then both are lifted, in
+    # either order (the protocol lifts them by id).
+    for first, second in ((0, 1), (1, 0)):
+        zoom = float(root_data(driver, "zoom"))
+        ax, bx, y = left + 300, left + 400, top + 200
+        touch(driver, "touchStart", [(ax, y, first)])
+        wait_for(driver, lambda d: panning(), "a one-finger pan to mark the viewport")
+        touch(driver, "touchStart", [(ax, y, first), (bx, y, second)])
+        for step in range(1, 6):
+            touch(driver, "touchMove", [(ax - 10 * step, y, first), (bx + 10 * step, y, second)])
+        wait_for(driver, lambda d: float(root_data(d, "zoom")) > zoom, "the pinch to zoom in")
+        touch(driver, "touchEnd")
+        wait_for(driver, lambda d: not panning(), "the panning mark to go after the pinch")
+        driver.find_element(By.ID, "zoom-reset").click()
+
+    # A pinch the browser cancels ends the same way.
+    touch(driver, "touchStart", [(left + 300, top + 200, 0)])
+    touch(driver, "touchStart", [(left + 300, top + 200, 0), (left + 400, top + 250, 1)])
+    touch(driver, "touchCancel")
+    wait_for(driver, lambda d: not panning(), "the panning mark to go after a cancelled pinch")
