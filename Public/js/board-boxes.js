@@ -90,12 +90,12 @@ export class BoxLayer {
     const { board, commands, presence, editor } = this.#canvas;
     const box = board.boxes.get(id);
     if (!box) {
+      editor.boxGone(id);
       this.#elements.get(id)?.root.remove();
       this.#elements.delete(id);
       commands.forget(id);
       presence.forgetBox(id);
       if (this.#selected === id) this.select(null);
-      editor.boxGone(id);
       return;
     }
     const shown = this.displayed(box);

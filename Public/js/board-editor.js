@@ -96,10 +96,15 @@ export class TextEditor {
     if (current) this.#canvas.boxes.render(current.boxId);
   }
 
-  /** Box `id` was deleted (by anyone): if it was being edited, say so. */
+  /**
+   * Box `id` was deleted (by anyone), and its element is about to go: if it was being
+   * edited, the text has nowhere to go, so say so. Called before the element is removed:
+   * removing the focused textarea fires blur, whose save would find no box and close the
+   * editor without a word.
+   */
   boxGone(id) {
     if (this.#editing?.boxId !== id) return;
-    this.#editing = null;
+    this.#close();
     showError('Someone deleted the box you were editing.');
   }
 }

@@ -498,6 +498,53 @@ def test_the_board_catches_up_after_a_server_restart(huddle, browsers):
     wait_for(driver, lambda d: len(boxes(d)) == 3, "a box added after the restart")
 
 
+# What the page sends on its WebSocket, recorded from before its scripts run.
+RECORD_SENT = """
+window.__sent = [];
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  window.__sent.push(String(data));
+  return send.call(this, data);
+};
+"""
+
+
+def board_command(huddle, board_id: str, token: str, name: str, data: dict) -> dict:
+    r = requests.post(
+        f"{huddle.base_url}/api/v1/boards/{board_id}/commands",
+        json={"name": name, "data": data},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_box_deleted_while_being_edited_says_so(huddle, browsers):
+    token = guest_token(huddle)
+    board = create_board(huddle, "Edit race", token)
+    box_id = board_command(huddle, board["id"], token, "addBox", {"x": 60, "y": 60, "text": "before"})["data"]["id"]
+    driver = browsers()
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_SENT})
+    open_board(driver, huddle, board["id"])
+    wait_for(driver, lambda d: box(d, box_id) is not None, "the box")
+
+    ActionChains(driver).double_click(box(driver, box_id).find_element(By.CSS_SELECTOR, ".box-text")).perform()
+    editor = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".box-editor"), "the text editor")[0]
+    editor.send_keys(" and after")
+    assert driver.execute_script("return document.activeElement?.classList.contains('box-editor')")
+
+    # Someone else deletes the box while this page is typing in it.
+    board_command(huddle, board["id"], token, "deleteBox", {"boxId": box_id})
+    wait_for(driver, lambda d: box(d, box_id) is None, "the box to go")
+    error = wait_for(driver, lambda d: d.find_element(By.ID, "error") if d.find_element(By.ID, "error").is_displayed() else None, "the error toast")
+    assert error.text == "Someone deleted the box you were editing."
+    assert not driver.find_elements(By.CSS_SELECTOR, ".box-editor")
+    sent = driver.execute_script("return window.__sent")
+    assert sent, "the recorder saw nothing: it was not installed"
+    assert not [frame for frame in sent if '"editBox"' in frame], f"an edit of a deleted box was sent: {sent}"
+
+
 def touch(driver: WebDriver, kind: str, points: list[tuple[float, float, int]] = ()) -> None:
     """A touch event through the DevTools protocol. `points` are all the fingers down, as
     (x, y, id); touchEnd and touchCancel take none and lift every finger, one by one."""
