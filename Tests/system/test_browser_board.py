@@ -205,6 +205,9 @@ def test_two_windows_share_a_board_live(huddle, browsers):
     wait_for(second, lambda d: len(boxes(d)) == 1, "the new box in the second window")
     box_id = boxes(second)[0].get_attribute("data-box-id")
     wait_for(first, lambda d: box(d, box_id) is not None, "the new box in the first window")
+    # The window that added it selects it (whether the ack or the event came first).
+    wait_for(first, lambda d: "is-selected" in box(d, box_id).get_attribute("class").split(), "the new box selected")
+    assert "is-selected" not in box(second, box_id).get_attribute("class").split()
     assert box(second, box_id).text == "Drag me"
     wait_for(second, lambda d: not d.find_element(By.ID, "empty-hint").is_displayed(), "the empty hint to go")
     x0, y0 = int(box_data(first, box_id, "x")), int(box_data(first, box_id, "y"))
@@ -493,3 +496,91 @@ def test_the_board_catches_up_after_a_server_restart(huddle, browsers):
 
     driver.find_element(By.ID, "add-box").click()
     wait_for(driver, lambda d: len(boxes(d)) == 3, "a box added after the restart")
+
+
+# What the page sends on its WebSocket, recorded from before its scripts run.
+RECORD_SENT = """
+window.__sent = [];
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  window.__sent.push(String(data));
+  return send.call(this, data);
+};
+"""
+
+
+def board_command(huddle, board_id: str, token: str, name: str, data: dict) -> dict:
+    r = requests.post(
+        f"{huddle.base_url}/api/v1/boards/{board_id}/commands",
+        json={"name": name, "data": data},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_box_deleted_while_being_edited_says_so(huddle, browsers):
+    token = guest_token(huddle)
+    board = create_board(huddle, "Edit race", token)
+    box_id = board_command(huddle, board["id"], token, "addBox", {"x": 60, "y": 60, "text": "before"})["data"]["id"]
+    driver = browsers()
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_SENT})
+    open_board(driver, huddle, board["id"])
+    wait_for(driver, lambda d: box(d, box_id) is not None, "the box")
+
+    ActionChains(driver).double_click(box(driver, box_id).find_element(By.CSS_SELECTOR, ".box-text")).perform()
+    editor = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".box-editor"), "the text editor")[0]
+    editor.send_keys(" and after")
+    assert driver.execute_script("return document.activeElement?.classList.contains('box-editor')")
+
+    # Someone else deletes the box while this page is typing in it.
+    board_command(huddle, board["id"], token, "deleteBox", {"boxId": box_id})
+    wait_for(driver, lambda d: box(d, box_id) is None, "the box to go")
+    error = wait_for(driver, lambda d: d.find_element(By.ID, "error") if d.find_element(By.ID, "error").is_displayed() else None, "the error toast")
+    assert error.text == "Someone deleted the box you were editing."
+    assert not driver.find_elements(By.CSS_SELECTOR, ".box-editor")
+    sent = driver.execute_script("return window.__sent")
+    assert sent, "the recorder saw nothing: it was not installed"
+    assert not [frame for frame in sent if '"editBox"' in frame], f"an edit of a deleted box was sent: {sent}"
+
+
+def touch(driver: WebDriver, kind: str, points: list[tuple[float, float, int]] = ()) -> None:
+    """A touch event through the DevTools protocol. `points` are all the fingers down, as
+    (x, y, id); touchEnd and touchCancel take none and lift every finger, one by one."""
+    driver.execute_cdp_cmd(
+        "Input.dispatchTouchEvent",
+        {"type": kind, "touchPoints": [{"x": x, "y": y, "id": i} for x, y, i in points]},
+    )
+
+
+def test_a_pinch_zooms_and_leaves_no_panning_mark(huddle, browsers):
+    board = create_board(huddle, "Pinch")
+    driver = browsers()
+    open_board(driver, huddle, board["id"])
+    viewport = driver.find_element(By.ID, "viewport")
+    left, top = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.x, r.y]", viewport)
+
+    def panning() -> bool:
+        return "is-panning" in viewport.get_attribute("class").split()
+
+    # One finger starts a pan, a second turns it into a pinch; then both are lifted, in
+    # either order (the protocol lifts them by id).
+    for first, second in ((0, 1), (1, 0)):
+        zoom = float(root_data(driver, "zoom"))
+        ax, bx, y = left + 300, left + 400, top + 200
+        touch(driver, "touchStart", [(ax, y, first)])
+        wait_for(driver, lambda d: panning(), "a one-finger pan to mark the viewport")
+        touch(driver, "touchStart", [(ax, y, first), (bx, y, second)])
+        for step in range(1, 6):
+            touch(driver, "touchMove", [(ax - 10 * step, y, first), (bx + 10 * step, y, second)])
+        wait_for(driver, lambda d: float(root_data(d, "zoom")) > zoom, "the pinch to zoom in")
+        touch(driver, "touchEnd")
+        wait_for(driver, lambda d: not panning(), "the panning mark to go after the pinch")
+        driver.find_element(By.ID, "zoom-reset").click()
+
+    # A pinch the browser cancels ends the same way.
+    touch(driver, "touchStart", [(left + 300, top + 200, 0)])
+    touch(driver, "touchStart", [(left + 300, top + 200, 0), (left + 400, top + 250, 1)])
+    touch(driver, "touchCancel")
+    wait_for(driver, lambda d: not panning(), "the panning mark to go after a cancelled pinch")

@@ -1,0 +1,157 @@
+/**
+ * Who else is on the board: the avatars, their cursors, and the boxes they are dragging.
+ *
+ * All of it comes from the channel's presence and `pointer` signals, never from stored
+ * events, so none of it outlives its news: a cursor goes after 10 s without a signal, a
+ * drag preview after 3 s (or as soon as the box's stored position changes), and both go
+ * with their member or when the connection drops. Names are shown through textContent only.
+ * @module board-presence
+ */
+import { clampCoord, clampSize } from './board-model.js';
+import { colorForId, initials } from './board-util.js';
+import { el } from './board-ui.js';
+
+/** The signal that carries a member's pointer (and their drag in progress). */
+export const POINTER_SIGNAL = 'pointer';
+const PREVIEW_TTL_MS = 3_000;
+const CURSOR_TTL_MS = 10_000;
+const SWEEP_EVERY_MS = 500;
+const AVATARS_SHOWN = 8;
+
+const finite = (value) => typeof value === 'number' && Number.isFinite(value);
+
+/** @typedef {import('./board-canvas.js').BoardCanvas} BoardCanvas */
+/** @typedef {{boxId: string, x: number, y: number, width?: number, height?: number, at: number}} Preview */
+
+export class Presence {
+  #canvas;
+  /** @type {Map<string, {id: string, name: string}>} */
+  #members = new Map();
+  /** @type {Map<string, Preview>} member id → their drag in progress */
+  #previews = new Map();
+  /** @type {Map<string, {root: HTMLElement, label: HTMLElement, at: number}>} */
+  #cursors = new Map();
+
+  /** @param {BoardCanvas} canvas */
+  constructor(canvas) {
+    this.#canvas = canvas;
+    // Forgets drags and cursors nobody updated for a while.
+    setInterval(() => {
+      const now = Date.now();
+      for (const [id, preview] of this.#previews) if (now - preview.at > PREVIEW_TTL_MS) this.#dropPreview(id);
+      for (const [id, cursor] of this.#cursors) if (now - cursor.at > CURSOR_TTL_MS) this.#removeCursor(id);
+    }, SWEEP_EVERY_MS);
+  }
+
+  /** A member's display name, if they are here. */
+  nameOf(memberId) {
+    return this.#members.get(memberId)?.name;
+  }
+
+  /** `[member id, preview]` of each drag of box `boxId` in progress elsewhere. */
+  *previewsOf(boxId) {
+    for (const entry of this.#previews) if (entry[1].boxId === boxId) yield entry;
+  }
+
+  /** Drops the previews of box `boxId` without rendering it (it is rendered next, or gone). */
+  forgetBox(boxId) {
+    for (const [memberId, preview] of this.#previews) if (preview.boxId === boxId) this.#previews.delete(memberId);
+  }
+
+  /** Forgets every cursor and drag: they cannot be kept up to date while disconnected. */
+  clear() {
+    for (const id of [...this.#cursors.keys()]) this.#removeCursor(id);
+    for (const id of [...this.#previews.keys()]) this.#dropPreview(id);
+  }
+
+  /** Shows the channel's members (this page's own connection first). */
+  render(list) {
+    const { ui, client } = this.#canvas;
+    this.#members = new Map(list.filter((m) => m && typeof m.id === 'string').map((m) => [m.id, m]));
+    for (const id of [...this.#cursors.keys()]) if (!this.#members.has(id)) this.#removeCursor(id);
+    for (const id of [...this.#previews.keys()]) if (!this.#members.has(id)) this.#dropPreview(id);
+    const me = client.welcome?.connectionId;
+    const sorted = [...this.#members.values()].sort((a, b) => (b.id === me) - (a.id === me));
+    const n = sorted.length;
+    ui.presence.textContent = n === 1 ? 'Only you' : `${n} here`;
+    ui.presence.dataset.count = String(n);
+    const shown = sorted.slice(0, AVATARS_SHOWN).map((member) => {
+      const name = String(member.name ?? '');
+      const item = el('li', 'avatar', initials(name));
+      item.dataset.memberId = member.id;
+      item.dataset.name = name;
+      item.style.backgroundColor = colorForId(member.id);
+      item.title = member.id === me ? `${name} (you)` : name;
+      item.setAttribute('aria-label', item.title);
+      if (member.id === me) item.classList.add('is-you');
+      return item;
+    });
+    if (n > AVATARS_SHOWN) {
+      const more = el('li', 'avatar avatar-more', `+${n - AVATARS_SHOWN}`);
+      more.title = sorted
+        .slice(AVATARS_SHOWN)
+        .map((m) => String(m.name ?? ''))
+        .join(', ');
+      shown.push(more);
+    }
+    ui.presenceList.replaceChildren(...shown);
+  }
+
+  /** A `pointer` signal from someone else: their cursor, and the box they drag. */
+  onSignal(frame) {
+    const { board, boxes, client, phase } = this.#canvas;
+    if (frame.name !== POINTER_SIGNAL || phase !== 'ready') return;
+    const from = frame.from;
+    const data = frame.data;
+    if (!from || typeof from.id !== 'string' || !data || !finite(data.x) || !finite(data.y)) return;
+    if (from.id === client.welcome?.connectionId) return;
+    if (this.#members.size && !this.#members.has(from.id)) return; // left already: no ghosts
+    this.#showCursor(from, clampCoord(data.x), clampCoord(data.y));
+    const drag = data.drag;
+    const previous = this.#previews.get(from.id);
+    if (drag && typeof drag.boxId === 'string' && board.boxes.has(drag.boxId) && finite(drag.x) && finite(drag.y)) {
+      /** @type {Preview} */
+      const preview = { boxId: drag.boxId, x: clampCoord(drag.x), y: clampCoord(drag.y), at: Date.now() };
+      if (finite(drag.width) && finite(drag.height)) {
+        preview.width = clampSize(drag.width);
+        preview.height = clampSize(drag.height);
+      }
+      this.#previews.set(from.id, preview);
+      if (previous && previous.boxId !== drag.boxId) boxes.render(previous.boxId);
+      boxes.render(drag.boxId);
+    }
+    // Without a drag the preview stays until the drop's event arrives (or it times out), so
+    // the box does not jump back while the durable move is on its way.
+  }
+
+  #showCursor(from, x, y) {
+    let cursor = this.#cursors.get(from.id);
+    if (!cursor) {
+      const node = el('div', 'cursor');
+      node.dataset.memberId = from.id;
+      node.style.setProperty('--member-color', colorForId(from.id));
+      const arrow = el('span', 'cursor-arrow');
+      const label = el('span', 'cursor-label');
+      node.append(arrow, label);
+      this.#canvas.ui.cursors.append(node);
+      cursor = { root: node, label, at: 0 };
+      this.#cursors.set(from.id, cursor);
+    }
+    const name = String(this.#members.get(from.id)?.name ?? from.name ?? 'Someone');
+    if (cursor.label.textContent !== name) cursor.label.textContent = name;
+    cursor.root.style.transform = `translate(${x}px, ${y}px) scale(var(--inv-zoom, 1))`;
+    cursor.at = Date.now();
+  }
+
+  #removeCursor(id) {
+    this.#cursors.get(id)?.root.remove();
+    this.#cursors.delete(id);
+  }
+
+  #dropPreview(memberId) {
+    const preview = this.#previews.get(memberId);
+    if (!preview) return;
+    this.#previews.delete(memberId);
+    if (this.#canvas.board.boxes.has(preview.boxId)) this.#canvas.boxes.render(preview.boxId);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The view onto the board: which board point is at the viewport's top-left corner, and the
+ * zoom. The world element is moved with one CSS transform; `--inv-zoom` lets cursors keep
+ * their size at any zoom. The wheel pans (zooms with Ctrl or ⌘); dragging the background
+ * and pinching are gestures of board-pointer.js.
+ * @module board-viewport
+ */
+import { clampView, panBy, toBoard, viewCentre, zoomAt } from './board-util.js';
+
+/** @typedef {import('./board-canvas.js').BoardCanvas} BoardCanvas */
+/** @typedef {import('./board-util.js').View} View */
+
+export class Viewport {
+  #canvas;
+  /** @type {View} */
+  #view = { x: 0, y: 0, zoom: 1 };
+
+  /** @param {BoardCanvas} canvas */
+  constructor(canvas) {
+    this.#canvas = canvas;
+    const { ui } = canvas;
+    ui.zoomIn.addEventListener('click', () => this.zoomBy(1.25));
+    ui.zoomOut.addEventListener('click', () => this.zoomBy(0.8));
+    ui.zoomReset.addEventListener('click', () => this.zoomBy(1 / this.#view.zoom));
+    ui.viewport.addEventListener('wheel', (event) => this.#onWheel(event), { passive: false });
+    addEventListener('resize', () => this.set(this.#view));
+  }
+
+  /** @returns {View} */
+  get view() {
+    return this.#view;
+  }
+
+  size() {
+    const { viewport } = this.#canvas.ui;
+    return { width: viewport.clientWidth || 1, height: viewport.clientHeight || 1 };
+  }
+
+  /** Moves the view to `next`, kept within the board. */
+  set(next) {
+    const { ui, root } = this.#canvas;
+    const view = clampView(next, this.size());
+    this.#view = view;
+    ui.world.style.transform = `translate(${-view.x * view.zoom}px, ${-view.y * view.zoom}px) scale(${view.zoom})`;
+    ui.world.style.setProperty('--inv-zoom', String(1 / view.zoom));
+    ui.zoomReset.textContent = `${Math.round(view.zoom * 100)}%`;
+    root.dataset.zoom = String(view.zoom);
+  }
+
+  /** Zooms by `factor` around viewport pixel `sx, sy` (its centre by default). */
+  zoomBy(factor, sx, sy) {
+    const size = this.size();
+    this.set(zoomAt(this.#view, this.#view.zoom * factor, sx ?? size.width / 2, sy ?? size.height / 2, size));
+  }
+
+  /** On first load: show the top-left of the boxes, or the board's corner. */
+  frameBoxes() {
+    const { zoom } = this.#view;
+    const boxes = [...this.#canvas.board.boxes.values()];
+    if (!boxes.length) return this.set({ x: 0, y: 0, zoom });
+    const left = Math.min(...boxes.map((b) => b.x));
+    const top = Math.min(...boxes.map((b) => b.y));
+    this.set({ x: left - 40 / zoom, y: top - 40 / zoom, zoom });
+  }
+
+  /** The board point at the centre of the viewport. */
+  centre() {
+    return viewCentre(this.#view, this.size());
+  }
+
+  /** Board coordinates of viewport pixel `sx, sy`. */
+  toBoard(sx, sy) {
+    return toBoard(this.#view, sx, sy);
+  }
+
+  /** Where a pointer or wheel event happened, in pixels from the viewport's top-left. */
+  local(event) {
+    const rect = this.#canvas.ui.viewport.getBoundingClientRect();
+    return { sx: event.clientX - rect.left, sy: event.clientY - rect.top };
+  }
+
+  #onWheel(event) {
+    if (this.#canvas.phase !== 'ready') return;
+    event.preventDefault();
+    const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? this.size().height : 1;
+    const { sx, sy } = this.local(event);
+    if (event.ctrlKey || event.metaKey) {
+      this.zoomBy(Math.exp((-event.deltaY * unit) / 300), sx, sy);
+    } else {
+      this.set(panBy(this.#view, -event.deltaX * unit, -event.deltaY * unit, this.size()));
+    }
+    // The board moved under a still pointer: the others see the cursor where it now points.
+    this.#canvas.pointer.movedTo(sx, sy);
+  }
+}
