@@ -116,7 +116,8 @@ func buildRouter(
     OperationsRoutes(readiness: readiness, backendsHealthy: backends.isHealthy).register(on: router)
     CounterRoutes(app: counter).register(on: router)
     BoardRoutes(app: board).register(on: router)
-    AuthRoutes(authority: accounts.authority, registry: accounts.registry).register(on: router)
+    AuthRoutes(authority: accounts.authority, registry: accounts.registry, trustedProxies: configuration.trustedProxies)
+        .register(on: router)
     UserRoutes(registry: accounts.registry).register(on: router)
     router.ws("api/v1/realtime") { request, _ in
         guard readiness.state != .draining else {

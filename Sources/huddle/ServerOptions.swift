@@ -115,6 +115,8 @@ struct ServerOptions: ParsableArguments {
     var authLoginAttempts: Int?
     @Option(help: "Seconds the failed-login count is kept. [env: HUDDLE_AUTH_LOGIN_WINDOW, default: 900]")
     var authLoginWindow: Int?
+    @Option(help: "Load balancers whose X-Forwarded-For names the client: addresses or CIDR ranges, comma separated. [env: HUDDLE_TRUSTED_PROXIES, default: none]")
+    var trustedProxies: String?
 
     /// The configuration these flags and the environment describe.
     func configuration() throws -> HuddleConfiguration {
@@ -168,6 +170,7 @@ struct ServerOptions: ParsableArguments {
         set("auth.bcrypt-cost", self.authBcryptCost)
         set("auth.login-attempts", self.authLoginAttempts)
         set("auth.login-window", self.authLoginWindow)
+        set("trusted-proxies", self.trustedProxies)
         return ConfigReader(providers: [
             InMemoryProvider(name: "flags", values: flags),
             EnvironmentVariablesProvider(

@@ -13,6 +13,7 @@ import NIOCore
 struct AuthRoutes {
     let authority: SessionAuthority
     let registry: UserRegistry
+    let trustedProxies: TrustedProxies
 
     static let cookieName = "huddle_refresh"
     static let cookiePath = "/api/v1/auth"
@@ -28,7 +29,7 @@ struct AuthRoutes {
         }
         auth.post("login") { request, context in
             let input = try await request.decode(as: LoginInput.self, context: context)
-            let grant = try await self.authority.login(input.login, password: input.password, client: Self.client(context))
+            let grant = try await self.authority.login(input.login, password: input.password, client: self.client(request, context))
             return try self.grantResponse(grant, request: request)
         }
         auth.post("refresh") { request, context in
@@ -92,15 +93,17 @@ struct AuthRoutes {
         return host == "localhost" || host == "127.0.0.1" || host == "::1" || host.hasSuffix(".localhost")
     }
 
-    /// The client's address, for the login rate limit. Huddle does not trust `X-Forwarded-For`
-    /// (anyone can send one); behind a proxy every client shares the proxy's address.
-    static func client(_ context: AppRequestContext) -> String {
-        context.channel.remoteAddress?.ipAddress ?? "unknown"
+    /// The client's address, for the login rate limit: the TCP peer, or what a trusted proxy
+    /// says in `X-Forwarded-For` (anyone else can send that header).
+    func client(_ request: Request, _ context: AppRequestContext) -> String {
+        let peer = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        return self.trustedProxies.client(peer: peer, forwardedFor: request.headers[values: .xForwardedFor])
     }
 }
 
 extension HTTPField.Name {
     static let xForwardedProto = Self("X-Forwarded-Proto")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
     /// HTTP/1's Host; on the live server it arrives as the request's authority instead.
     static let hostHeader = Self("Host")!
 }

@@ -29,6 +29,8 @@ public import Logging
 ///   `redis.sentinel-password(-file)`; `redis.key-prefix` (`huddle:`); `redis.wait-replicas`
 ///   (1: an increment is acknowledged once a replica has it) and `redis.wait-timeout` (ms, 1000).
 ///   Without a password Huddle refuses to start unless `allow-insecure-redis` is true.
+/// - `trusted-proxies`: load balancers whose `X-Forwarded-For` names the client (addresses or
+///   CIDR ranges, comma separated; default none). See ``TrustedProxies``.
 /// - `ws.*`: see ``GatewayConfiguration``
 /// - `auth.*`: see ``AuthConfiguration``
 public struct HuddleConfiguration: Sendable {
@@ -44,6 +46,8 @@ public struct HuddleConfiguration: Sendable {
     public var redis: RedisSettings?
     public var gateway = GatewayConfiguration()
     public var auth = AuthConfiguration()
+    /// Proxies whose `X-Forwarded-For` is believed (for the login throttle's client address).
+    public var trustedProxies = TrustedProxies.none
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
     /// How often presence entries are refreshed and expired ones reaped (cluster backends
@@ -70,6 +74,9 @@ public struct HuddleConfiguration: Sendable {
                 description: "store postgres needs postgres.url (HUDDLE_POSTGRES_URL) or postgres.host (HUDDLE_POSTGRES_HOST)")
         }
         self.gateway = try GatewayConfiguration(reader: reader)
+        if let proxies = reader.string(forKey: "trusted-proxies") {
+            self.trustedProxies = try TrustedProxies(parsing: proxies)
+        }
         self.auth = try AuthConfiguration(reader: reader)
         self.redis = try Self.redisSettings(reader)
         if let redis = self.redis, redis.password == nil, try !reader.flag("allow-insecure-redis", default: false) {
