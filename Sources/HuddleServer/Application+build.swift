@@ -29,8 +29,8 @@ public struct HuddleServer: Sendable {
                         gateway: self.gateway, presence: self.backends.presence, broker: self.backends.broker,
                         interval: self.configuration.presenceInterval, logger: self.logger),
                     DrainService(
-                        readiness: self.readiness, gateway: self.gateway, timeout: self.configuration.drainTimeout,
-                        logger: self.logger),
+                        readiness: self.readiness, gateway: self.gateway, delay: self.configuration.drainDelay,
+                        timeout: self.configuration.drainTimeout, logger: self.logger),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: self.logger

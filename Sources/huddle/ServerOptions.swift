@@ -115,6 +115,8 @@ struct ServerOptions: ParsableArguments {
     var authLoginAttempts: Int?
     @Option(help: "Seconds the failed-login count is kept. [env: HUDDLE_AUTH_LOGIN_WINDOW, default: 900]")
     var authLoginWindow: Int?
+    @Option(help: "Seconds a SIGTERM keeps serving, not ready, before closing connections (for the load balancer to notice). [env: HUDDLE_DRAIN_DELAY, default: 0]")
+    var drainDelay: Int?
     @Option(help: "Load balancers whose X-Forwarded-For names the client: addresses or CIDR ranges, comma separated. [env: HUDDLE_TRUSTED_PROXIES, default: none]")
     var trustedProxies: String?
 
@@ -171,6 +173,7 @@ struct ServerOptions: ParsableArguments {
         set("auth.login-attempts", self.authLoginAttempts)
         set("auth.login-window", self.authLoginWindow)
         set("trusted-proxies", self.trustedProxies)
+        set("drain-delay", self.drainDelay)
         return ConfigReader(providers: [
             InMemoryProvider(name: "flags", values: flags),
             EnvironmentVariablesProvider(

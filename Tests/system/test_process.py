@@ -208,6 +208,27 @@ def test_sigterm_closes_websockets_with_1012_and_exits_0(huddle, ws_connect):
     assert huddle.wait(timeout=30) == 0, huddle.describe_output()
 
 
+def test_drain_delay_keeps_serving_not_ready_before_closing(huddle_factory, ws_connect):
+    # The delay is far longer than the checks below take: they run inside it.
+    h = huddle_factory(args=["--drain-delay", "20"])
+    client = ws_connect(h)
+    assert client.recv()["type"] == "welcome"
+
+    h.signal(signal.SIGTERM)
+    assert wait_until(
+        lambda: requests.get(h.url("/health/ready"), timeout=HTTP_TIMEOUT).status_code == 503, limit=10
+    ), h.describe_output()
+    r = requests.get(h.url("/health/ready"), timeout=HTTP_TIMEOUT)
+    assert r.json()["status"] == "draining", r.text
+    # Still serving: a load balancer that has not yet polled loses nothing.
+    assert requests.get(h.url("/health/live"), timeout=HTTP_TIMEOUT).status_code == 200
+    client.send({"type": "ping", "id": "p1"})
+    assert client.expect("pong")["id"] == "p1"
+
+    assert client.expect_close(limit=60) == 1012
+    assert h.wait(timeout=60) == 0, h.describe_output()
+
+
 # --- configuration ---------------------------------------------------------------
 
 

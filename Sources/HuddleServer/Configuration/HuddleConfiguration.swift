@@ -29,6 +29,8 @@ public import Logging
 ///   `redis.sentinel-password(-file)`; `redis.key-prefix` (`huddle:`); `redis.wait-replicas`
 ///   (1: an increment is acknowledged once a replica has it) and `redis.wait-timeout` (ms, 1000).
 ///   Without a password Huddle refuses to start unless `allow-insecure-redis` is true.
+/// - `drain-delay` (seconds, default 0): after SIGTERM, how long to keep serving while not
+///   ready, so that a load balancer polling `/health/ready` stops sending traffic first
 /// - `trusted-proxies`: load balancers whose `X-Forwarded-For` names the client (addresses or
 ///   CIDR ranges, comma separated; default none). See ``TrustedProxies``.
 /// - `ws.*`: see ``GatewayConfiguration``
@@ -50,6 +52,9 @@ public struct HuddleConfiguration: Sendable {
     public var trustedProxies = TrustedProxies.none
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
+    /// How long a SIGTERM keeps serving, not ready, before closing WebSockets and the listener:
+    /// the time a load balancer needs to see the readiness change (key `drain-delay`, seconds).
+    public var drainDelay = Duration.zero
     /// How often presence entries are refreshed and expired ones reaped (cluster backends
     /// let an entry live three intervals).
     public var presenceInterval = Duration.seconds(3)
@@ -74,6 +79,7 @@ public struct HuddleConfiguration: Sendable {
                 description: "store postgres needs postgres.url (HUDDLE_POSTGRES_URL) or postgres.host (HUDDLE_POSTGRES_HOST)")
         }
         self.gateway = try GatewayConfiguration(reader: reader)
+        self.drainDelay = .seconds(try reader.integer("drain-delay", default: 0, in: 0...300))
         if let proxies = reader.string(forKey: "trusted-proxies") {
             self.trustedProxies = try TrustedProxies(parsing: proxies)
         }

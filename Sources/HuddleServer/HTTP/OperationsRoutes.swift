@@ -3,6 +3,12 @@ import NIOCore
 import Prometheus
 
 /// Health, readiness and metrics: what load balancers, Kubernetes and Prometheus ask.
+///
+/// `/health/ready` is about this replica only (started, migrated, not draining). PostgreSQL
+/// and Redis are shared by every replica: were readiness to include them, one outage would
+/// take every replica out of the load balancer at once, and requests that need only the other
+/// backend would fail too. A request that needs a backend that is down gets a 503 of its own.
+/// `/ping` (seed 003's contract) does include the backends.
 struct OperationsRoutes {
     let readiness: Readiness
     let backendsHealthy: @Sendable () async -> Bool
@@ -12,12 +18,12 @@ struct OperationsRoutes {
             CounterRoutes.json("{\"status\":\"live\"}")
         }
         router.get("health/ready") { _, _ in
-            let state = await self.currentState()
-            return self.status(state == "ready" ? .ok : .serviceUnavailable, state)
+            let state = self.readiness.state
+            return self.status(state == .ready ? .ok : .serviceUnavailable, state.name)
         }
-        // Seed 003: 200 when the server can serve, 500 otherwise.
+        // Seed 003: 200 when the server can serve, 500 otherwise (a backend down included).
         router.get("ping") { _, _ in
-            let state = await self.currentState()
+            let state = await self.stateWithBackends()
             return self.status(state == "ready" ? .ok : .internalServerError, state == "ready" ? "ok" : state)
         }
         router.get("metrics") { _, _ in
@@ -32,7 +38,7 @@ struct OperationsRoutes {
     }
 
     /// `ready`, `starting`, `draining`, or `unavailable` when a backend does not answer.
-    private func currentState() async -> String {
+    private func stateWithBackends() async -> String {
         let state = self.readiness.state
         guard state == .ready else { return state.name }
         return await self.backendsHealthy() ? "ready" : "unavailable"

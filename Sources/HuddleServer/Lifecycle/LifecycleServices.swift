@@ -2,19 +2,25 @@ import HuddleStorage
 import Logging
 import ServiceLifecycle
 
-/// On SIGTERM: stop being ready, then close every WebSocket with 1012 so clients reconnect to
+/// On SIGTERM: stop being ready, keep serving for `delay` (until the load balancer has seen
+/// that and sends nothing new), then close every WebSocket with 1012 so clients reconnect to
 /// another replica. It runs before the HTTP server stops (it is shut down first), which then
 /// lets in-flight requests finish.
 struct DrainService: Service {
     let readiness: Readiness
     let gateway: Gateway
+    let delay: Duration
     let timeout: Duration
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
-        self.logger.info("Draining: no longer ready")
+        self.logger.info("Draining: no longer ready", metadata: ["delay": "\(self.delay)"])
         self.readiness.markDraining()
+        if self.delay > .zero {
+            // A forced shutdown (cancellation) ends the wait early.
+            try? await Task.sleep(for: self.delay)
+        }
         await self.gateway.drain(timeout: self.timeout)
     }
 }

@@ -3,7 +3,8 @@ import Synchronization
 /// Whether this replica should get traffic: what `/health/ready` and `/ping` report.
 ///
 /// Ready means: the server listens, the backends are prepared (schema migrated), and the
-/// replica is not draining. A backend outage on top of that is checked per probe.
+/// replica is not draining. A later backend outage does not make it unready (see
+/// ``OperationsRoutes``); `/ping` checks the backends per probe.
 public final class Readiness: Sendable {
     public enum State: Sendable {
         case starting, ready, draining
