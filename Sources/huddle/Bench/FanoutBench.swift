@@ -89,8 +89,10 @@ struct FanoutBench: AsyncParsableCommand {
                         from: start, measuredFrom: measuredFrom, until: end, logger: logger)
                 }
             }
-            // Publishers stop at `end` and wait for their acks; then stragglers get 2 s.
-            try await Task.sleep(until: end + .seconds(4), clock: run.clock)
+            // Publishers stop at `end`; acks and deliveries still on their way count until none
+            // has arrived for 3 s (at most a minute: beyond that, missing is lost).
+            try await Task.sleep(until: end, clock: run.clock)
+            await run.waitUntilQuiet(for: .seconds(3), limit: .seconds(60))
             let outcome = run.outcome(subscribersPerBoard: self.subscribersPerBoard, boardOfPublisher: { $0 % self.channels })
             run.closeAll()
             await finish(&group, tasks: self.clients + self.publishers, within: 20)

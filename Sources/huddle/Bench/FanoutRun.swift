@@ -37,6 +37,9 @@ final class FanoutRun: Sendable {
     private let sent: Mutex<[Sent]>
     private let received: Mutex<Received>
     private let ready = Atomic<Int>(0)
+    /// Frames that mattered (acks and measured deliveries) so far: the end of the run waits
+    /// until this stops moving.
+    private let arrivals = Atomic<Int>(0)
     private let writers = Mutex<[WebSocketOutboundWriter]>([])
 
     init(boxes: [String], clock: ContinuousClock) {
@@ -54,6 +57,22 @@ final class FanoutRun: Sendable {
             try? await Task.sleep(for: .milliseconds(50))
         }
         return self.subscribed >= count
+    }
+
+    /// Waits until no ack or delivery has arrived for `quiet` (or `limit` has passed): an
+    /// overloaded server delivers late, and late is not lost.
+    func waitUntilQuiet(for quiet: Duration, limit: Duration) async {
+        let deadline = self.clock.now + limit
+        var seen = self.arrivals.load(ordering: .relaxed)
+        var lastChange = self.clock.now
+        while self.clock.now < deadline, self.clock.now - lastChange < quiet {
+            try? await Task.sleep(for: .milliseconds(250))
+            let now = self.arrivals.load(ordering: .relaxed)
+            if now != seen {
+                seen = now
+                lastChange = self.clock.now
+            }
+        }
     }
 
     func closeAll() {
@@ -108,6 +127,7 @@ final class FanoutRun: Sendable {
             received.delivered[publisher][sequence] += 1
             received.latencies.record(now - sentAt)
         }
+        self.arrivals.add(1, ordering: .relaxed)
     }
 
     /// One publisher: moves its box every `interval` seconds until `end`, then waits for the acks.
@@ -127,6 +147,7 @@ final class FanoutRun: Sendable {
                             guard case .text(let text) = message, let frame = BenchFrame.parse(text) else { continue }
                             if frame.type == "ack", let id = frame.id.flatMap(Int.init) {
                                 self.sent.withLock { $0[publisher].acknowledged[id] = true }
+                                self.arrivals.add(1, ordering: .relaxed)
                             } else if frame.type == "error" {
                                 self.error("command error \(frame.code ?? "?")")
                             }
