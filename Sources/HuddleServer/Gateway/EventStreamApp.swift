@@ -36,10 +36,8 @@ public struct EventStreamApp: ChannelApp {
         let head = try await self.store.head(of: stream)
         let event = try await self.decide(name, data, head, member, identity)
         let stored = try await self.store.append(event, to: stream, expecting: .exactly(head))
-        try? await self.broker.publish(
-            BrokerMessage(kind: .event, offset: stored.offset, frame: ServerFrame.event(stored).text),
-            to: stream
-        )
+        await self.broker.ring(
+            BrokerMessage(kind: .event, offset: stored.offset, frame: ServerFrame.event(stored).text), on: stream)
         return stored.offset
     }
 }

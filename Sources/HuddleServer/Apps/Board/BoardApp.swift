@@ -114,13 +114,8 @@ public struct BoardApp: ChannelApp {
 
     private func append(_ event: NewEvent, to channel: ChannelName, expecting offset: Int64) async throws -> StoredEvent {
         let stored = try await self.store.append(event, to: channel.description, expecting: .exactly(offset))
-        do {
-            try await self.broker.publish(
-                BrokerMessage(kind: .event, offset: stored.offset, frame: ServerFrame.event(stored).text),
-                to: channel.description)
-        } catch {
-            // Stored is what counts: subscribers fill the gap from the store on the next event.
-        }
+        await self.broker.ring(
+            BrokerMessage(kind: .event, offset: stored.offset, frame: ServerFrame.event(stored).text), on: channel.description)
         return stored
     }
 

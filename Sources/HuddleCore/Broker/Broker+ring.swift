@@ -1,0 +1,56 @@
+import Synchronization
+
+extension Broker {
+    /// Publishes a stored event's doorbell, waiting for it at most `patience`.
+    ///
+    /// The event is already durable; the broker only tells other replicas to look. A publish
+    /// that is slow (a Redis failover: up to the command timeout) goes on, and succeeds or
+    /// fails, in the background instead of holding up the writer's acknowledgement. Subscribers
+    /// that miss or reorder a doorbell lose nothing: their cursor catches up from the store on
+    /// the next event, and a broker reconnect delivers a gap. Publishes left running are
+    /// bounded by the broker's own timeout.
+    public func ring(_ message: BrokerMessage, on channel: String, patience: Duration = .milliseconds(250)) async {
+        let settled = FirstSignal()
+        Task {
+            try? await self.publish(message, to: channel)
+            settled.fire()
+        }
+        let timer = Task {
+            try? await Task.sleep(for: patience)
+            settled.fire()
+        }
+        await settled.wait()
+        timer.cancel()
+    }
+}
+
+/// Resumes its one waiter when fired the first time; later firings do nothing.
+final class FirstSignal: Sendable {
+    private struct State {
+        var fired = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    func fire() {
+        let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.fired else { return nil }
+            state.fired = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let firedAlready = self.state.withLock { state in
+                if state.fired { return true }
+                state.waiter = continuation
+                return false
+            }
+            if firedAlready { continuation.resume() }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import HuddleCore
+import Synchronization
+import Testing
+
+/// `Broker.ring`: a stored event's doorbell waits for a healthy broker, never for a stuck one.
+@Suite(.timeLimit(.minutes(1))) struct BrokerRingTests {
+    /// A broker whose publishes hang until the test lets them through, like Redis mid-failover.
+    final class StuckBroker: Broker {
+        let published = Atomic<Int>(0)
+        let gate: AsyncStream<Void>
+        let release: AsyncStream<Void>.Continuation
+
+        init() { (self.gate, self.release) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .unbounded) }
+
+        func publish(_ message: BrokerMessage, to channel: String) async throws {
+            for await _ in self.gate { break }
+            self.published.add(1, ordering: .relaxed)
+        }
+
+        func subscribe(to channel: String, _ deliver: @escaping @Sendable (BrokerDelivery) -> Void) async throws
+            -> any BrokerSubscription
+        { fatalError("not used") }
+    }
+
+    @Test func aHealthyBrokerHasPublishedWhenRingReturns() async throws {
+        let broker = InProcessBroker()
+        let received = Mutex<[BrokerDelivery]>([])
+        _ = try await broker.subscribe(to: "c") { delivery in received.withLock { $0.append(delivery) } }
+        let message = BrokerMessage(kind: .event, offset: 1, frame: "{}")
+        // Patience far beyond an in-process publish: ring waits for it.
+        await broker.ring(message, on: "c", patience: .seconds(60))
+        #expect(received.withLock { $0 } == [.message(message)])
+    }
+
+    @Test func aStuckPublishDoesNotHoldTheCallerAndStillFinishes() async throws {
+        let broker = StuckBroker()
+        await broker.ring(BrokerMessage(kind: .event, offset: 1, frame: "{}"), on: "c", patience: .milliseconds(10))
+        #expect(broker.published.load(ordering: .relaxed) == 0, "ring returned while the publish was still stuck")
+        broker.release.yield()
+        for _ in 0..<1_000 where broker.published.load(ordering: .relaxed) == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(broker.published.load(ordering: .relaxed) == 1, "the publish went on in the background")
+    }
+}
