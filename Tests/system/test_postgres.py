@@ -7,6 +7,7 @@ HUDDLE_TEST_POSTGRES_URL and HUDDLE_TEST_POSTGRES_RIG. In CI their absence is a 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import threading
 import uuid
@@ -105,3 +106,16 @@ def test_migrate_command_and_help(huddle_bin):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Schema is current" in done.stdout
     assert URL.split("@")[0].split(":")[-1] not in done.stdout + done.stderr, "the password was logged"
+
+
+def test_a_replica_stopped_before_the_database_answered_exits_cleanly(huddle_factory):
+    # Nothing listens on this port: the replica keeps retrying its migration, not ready.
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    h = huddle_factory(env={"HUDDLE_POSTGRES_URL": f"postgres://huddle:x@127.0.0.1:{port}/huddle?sslmode=disable"},
+                       start=False)
+    h.start(wait_for="/health/live")
+    assert ready_status(h) == 503
+    assert h.stop(signal.SIGTERM) == 0, h.describe_output()

@@ -36,7 +36,12 @@ struct BackendsService: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.backends.run() }
             if !self.backends.preparedAtOpen {
-                try await cancelWhenGracefulShutdown { try await self.prepare() }
+                do {
+                    try await cancelWhenGracefulShutdown { try await self.prepare() }
+                } catch is CancellationError {
+                    // Told to stop before the database ever answered: a clean exit, not an error.
+                    self.logger.info("Stopped before the database was prepared")
+                }
             }
             try? await gracefulShutdown()
             group.cancelAll()

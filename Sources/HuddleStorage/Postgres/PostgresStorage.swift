@@ -64,7 +64,7 @@ public final class PostgresStorage: Sendable {
         do {
             return try await withDeadline(self.settings.timeout, body)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == nil || Self.isTransient(error) {
-            self.logger.warning("PostgreSQL unavailable", metadata: ["error": "\(error.code)"])
+            self.logger.warning("PostgreSQL unavailable", metadata: Self.describe(error))
             throw EventStoreError.unavailable("PostgreSQL is unavailable")
         } catch is DeadlineExceeded {
             self.logger.warning("PostgreSQL statement timed out", metadata: ["timeout": "\(self.settings.timeout)"])
@@ -77,6 +77,16 @@ public final class PostgresStorage: Sendable {
     private static func isTransient(_ error: PSQLError) -> Bool {
         guard let state = error.serverInfo?[.sqlState] else { return true }
         return state.hasPrefix("57") || state.hasPrefix("08") || state == "53300" || state == "42P01"
+    }
+
+    /// What went wrong, for the log (PSQLError's own description hides its details). Only
+    /// connection trouble and transient server states get here, whose messages hold no data.
+    static func describe(_ error: PSQLError) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["error": "\(error.code)"]
+        if let state = error.serverInfo?[.sqlState] { metadata["sqlState"] = .string(state) }
+        if let message = error.serverInfo?[.message] { metadata["message"] = .string(message) }
+        if let cause = error.underlying { metadata["cause"] = "\(cause)" }
+        return metadata
     }
 
     static func sqlState(of error: any Error) -> String? {
