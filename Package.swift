@@ -70,11 +70,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // HTTP routes, the WebSocket gateway, middleware, configuration.
+        // The realtime gateway: sessions, the local hub, channel apps (the stream-app kit:
+        // `StreamApp` over a domain's `StreamModel`, `EventLog`), client and server frames,
+        // cursors. It knows a transport seam (`Transport.swift`), not Hummingbird or a socket.
+        .target(
+            name: "HuddleGateway",
+            dependencies: [
+                "HuddleCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        // HTTP routes, the Hummingbird WebSocket adapter of the gateway, middleware, configuration.
         .target(
             name: "HuddleServer",
             dependencies: [
                 "HuddleCore",
+                "HuddleGateway",
                 "HuddleStorage",
                 "HuddleRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -126,6 +139,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"], swiftSettings: strict),
+        .testTarget(name: "HuddleGatewayTests", dependencies: ["HuddleCore", "HuddleGateway"], swiftSettings: strict),
         // The contract of each port, written once; every backend's test target runs it.
         .target(name: "PortContracts", dependencies: ["HuddleCore"], path: "Tests/PortContracts", swiftSettings: strict),
         .testTarget(
@@ -155,6 +169,7 @@ let package = Package(
             name: "HuddleServerTests",
             dependencies: [
                 "HuddleServer",
+                "HuddleGateway",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -1,4 +1,5 @@
 import HuddleCore
+public import HuddleGateway
 public import Hummingbird
 import HummingbirdWebSocket
 public import Logging
@@ -20,22 +21,25 @@ public struct HuddleServer: Sendable {
     /// in-flight requests finished) and closes the backends.
     public func run() async throws {
         // A group's services stop in reverse order: drain first, then the server, then storage.
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    BackendsService(backends: self.backends, readiness: self.readiness, logger: self.logger),
-                    self.application,
-                    PresenceKeeper(
-                        gateway: self.gateway, presence: self.backends.presence, broker: self.backends.broker,
-                        interval: self.configuration.presenceInterval, logger: self.logger),
-                    DrainService(
-                        readiness: self.readiness, gateway: self.gateway, delay: self.configuration.drainDelay,
-                        timeout: self.configuration.drainTimeout, logger: self.logger),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: self.logger
-            )
+        var configuration = ServiceGroupConfiguration(
+            services: [
+                BackendsService(backends: self.backends, readiness: self.readiness, logger: self.logger),
+                self.application,
+                PresenceKeeper(
+                    gateway: self.gateway, presence: self.backends.presence, broker: self.backends.broker,
+                    interval: self.configuration.presenceInterval, logger: self.logger),
+                DrainService(
+                    readiness: self.readiness, gateway: self.gateway, delay: self.configuration.drainDelay,
+                    timeout: self.configuration.drainTimeout, logger: self.logger),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: self.logger
         )
+        // A ceiling on the whole shutdown: past it the services are cancelled (a stuck
+        // request, a backend that does not close), so a SIGTERM always ends the process.
+        configuration.maximumGracefulShutdownDuration = self.configuration.shutdownCeiling
+        configuration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: configuration)
         try await group.run()
     }
 
@@ -62,11 +66,8 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
     if backends.preparedAtOpen {
         readiness.markBackendsPrepared()
     }
-    let counter = CounterApp(counters: backends.counters, broker: backends.broker, logger: logger)
-    var directory = ChannelDirectory()
-    directory.register(counter, kind: CounterApp.kind)
-    let board = BoardApp(store: backends.events, broker: backends.broker)
-    directory.register(board, kind: BoardApp.kind)
+    let apps = installedApps(backends)
+    let directory = ChannelDirectory(apps.map(\.channelApp))
     let authority = accounts.authority
     let gateway = Gateway(
         directory: directory, broker: backends.broker, presence: backends.presence,
@@ -74,7 +75,7 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
         authenticate: { token in try? await authority.identity(accessToken: token) })
 
     let router = buildRouter(
-        configuration: configuration, gateway: gateway, readiness: readiness, backends: backends, counter: counter, board: board,
+        configuration: configuration, gateway: gateway, readiness: readiness, backends: backends, apps: apps,
         accounts: accounts, logger: logger)
     let application = Application(
         router: router,
@@ -105,8 +106,7 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
 
 /// The routes: operations, the apps' HTTP APIs, the realtime WebSocket and the web front end.
 func buildRouter(
-    configuration: HuddleConfiguration, gateway: Gateway, readiness: Readiness, backends: Backends, counter: CounterApp,
-    board: BoardApp,
+    configuration: HuddleConfiguration, gateway: Gateway, readiness: Readiness, backends: Backends, apps: [any AppRoutes],
     accounts: AccountsComponents, logger: Logger
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -114,8 +114,9 @@ func buildRouter(
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger))
     router.add(middleware: IdentityMiddleware(authority: accounts.authority))
     OperationsRoutes(readiness: readiness, backendsHealthy: backends.isHealthy).register(on: router)
-    CounterRoutes(app: counter).register(on: router)
-    BoardRoutes(app: board).register(on: router)
+    for app in apps {
+        app.register(on: router)
+    }
     AuthRoutes(authority: accounts.authority, registry: accounts.registry, trustedProxies: configuration.trustedProxies)
         .register(on: router)
     UserRoutes(registry: accounts.registry).register(on: router)

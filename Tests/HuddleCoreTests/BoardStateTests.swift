@@ -38,7 +38,7 @@ import Testing
         try self.run(&state, .moveBox(id: "a", x: 50, y: 60), by: "ada", at: 10_000)
         #expect(state.boxes["a"]?.x == 50)
         for command in [BoardCommand.moveBox(id: "a", x: 1, y: 1), .editBox(id: "a", text: "mine"), .resizeBox(id: "a", width: 40, height: 40), .deleteBox(id: "a")] {
-            #expect(throws: CommandRejection(code: "locked", message: "someone else is moving this box")) {
+            #expect(throws: CommandRejection(.locked, "someone else is moving this box")) {
                 try state.decide(command, by: "bo", at: 11_999)
             }
         }
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func aBoardThatWasNeverCreatedRefusesEveryCommand() {
-        #expect(throws: CommandRejection(code: "not_found", message: "there is no such board")) {
+        #expect(throws: CommandRejection(.notFound, "there is no such board")) {
             try BoardState().decide(.addBox(id: "a", x: 0, y: 0, width: 300, height: 200, text: "", color: "#ffffff"), by: "ada", at: 0)
         }
         #expect(throws: CommandRejection.self) { try BoardState.creation(name: "   ", owner: "ada") }
@@ -110,7 +110,7 @@ import Testing
         #expect(state.mayManage(Identity(id: "ada", name: "Ada", role: .user, username: "ada")))
         #expect(state.mayManage(Identity(id: "root", name: "Root", role: .admin, username: "root")))
         #expect(!state.mayManage(Identity.guest(id: "bob")))
-        #expect(throws: CommandRejection(code: "forbidden", message: "only the board's owner or an admin may rename it")) {
+        #expect(throws: CommandRejection(.forbidden, "only the board's owner or an admin may rename it")) {
             try state.decide(.renameBoard(name: "Mine"), by: "bob", at: 0)
         }
         #expect(throws: CommandRejection.self) { try state.decide(.renameBoard(name: " \u{7} "), by: "ada", at: 0, manager: true) }
@@ -123,7 +123,7 @@ import Testing
         let deleted = try state.decide(.deleteBoard, by: "ada", at: 0, manager: true)
         state.apply(StoredEvent(stream: "board:1", offset: state.offset + 1, name: deleted.stored.name, data: deleted.stored.data, recordedAt: 6))
         #expect(state.deleted && !state.exists && state.boxes.isEmpty)
-        #expect(throws: CommandRejection(code: "not_found", message: "there is no such board")) {
+        #expect(throws: CommandRejection(.notFound, "there is no such board")) {
             try state.decide(.addBox(id: "b", x: 0, y: 0, width: 30, height: 30, text: "", color: "#ffffff"), by: "ada", at: 0)
         }
     }

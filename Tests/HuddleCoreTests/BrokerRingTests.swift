@@ -43,3 +43,33 @@ import Testing
         #expect(broker.published.load(ordering: .relaxed) == 1, "the publish went on in the background")
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct DeadlineTests {
+    /// A body that ignores cancellation (a continuation nobody resumes yet) must not hold the
+    /// caller past the deadline; the guard test below fails instead of hanging if it does.
+    @Test func theDeadlineHoldsForABodyThatIgnoresCancellation() async throws {
+        let stuck = FirstSignal()
+        let outcome = Task {
+            do {
+                try await withDeadline(.milliseconds(100)) { await stuck.wait() }
+                return "finished"
+            } catch is DeadlineExceeded {
+                return "deadline"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let guardTimer = Task {
+            try await Task.sleep(for: .seconds(20))
+            stuck.fire()
+        }
+        #expect(await outcome.value == "deadline")
+        #expect(!stuck.hasFired, "the deadline, not the release, ended the wait")
+        guardTimer.cancel()
+        stuck.fire()
+    }
+
+    @Test func aQuickBodyReturnsItsValue() async throws {
+        #expect(try await withDeadline(.seconds(10)) { 42 } == 42)
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HuddleCore
+@testable import HuddleGateway
 @testable import HuddleServer
 import Hummingbird
 import HummingbirdTesting

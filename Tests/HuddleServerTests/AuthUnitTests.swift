@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import HuddleCore
+@testable import HuddleGateway
 @testable import HuddleServer
 import Synchronization
 import Testing

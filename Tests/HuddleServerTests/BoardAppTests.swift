@@ -1,4 +1,5 @@
 import HuddleCore
+@testable import HuddleGateway
 @testable import HuddleServer
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 
     @Test func boxCommandsOverTheGatewayReachEveryoneAndTheSoftLockHolds() async throws {
         let fixture = GatewayFixture()
-        let (id, _) = try await fixture.board.create(name: "Plan", owner: Self.ada)
+        let id = try await fixture.boards.create(name: "Plan", owner: Self.ada)
         let channel = "board:\(id)"
         let a = fixture.connect(name: "A")
         let b = fixture.connect(name: "B")
@@ -32,7 +33,7 @@ import Testing
         #expect(refused["id"] as? String == "c3")
         #expect(refused["code"] as? String == "locked")
 
-        let state = try await fixture.board.state(of: ChannelName(channel)!)
+        let state = try await fixture.boards.app.state(of: ChannelName(channel)!)
         #expect(state.boxes[box]?.x == 300, "the refused move changed nothing")
     }
 
@@ -49,7 +50,7 @@ import Testing
         #expect(try await client.next("error")["code"] as? String == "not_subscribed")
 
         // Once the board exists, the same connection may join it.
-        let (id, _) = try await fixture.board.create(name: "Later", owner: Self.ada)
+        let id = try await fixture.boards.create(name: "Later", owner: Self.ada)
         try fixture.subscribe(client, "board:\(id)")
         _ = try await client.next("subscribed")
     }
@@ -58,24 +59,25 @@ import Testing
         let store = InMemoryEventStore()
         let broker = InProcessBroker()
         // Two replicas over one store, with one clock, so the 2 s lock is in force for both.
-        let replicas = (0..<2).map { _ in BoardApp(store: store, broker: broker, clock: { 1_000_000 }) }
-        let (id, _) = try await replicas[0].create(name: "Race", owner: Self.ada)
-        let channel = ChannelName(kind: BoardApp.kind, id: id)!
-        _ = try await replicas[0].handle(
-            command: "addBox", data: .object([:]), on: channel, by: PresenceMember(id: "c0", name: "Ada"), as: Self.ada)
-        let box = try #require(try await replicas[1].state(of: channel).boxes.keys.first)
+        let replicas = (0..<2).map { _ in
+            BoardRoutes(app: StreamApp<BoardState>(log: EventLog(store: store, broker: broker), clock: { 1_000_000 }))
+        }
+        let id = try await replicas[0].create(name: "Race", owner: Self.ada)
+        let channel = replicas[0].channel(id)
+        _ = try await replicas[0].app.handle(command: "addBox", data: .object([:]), on: channel, as: Self.ada)
+        let box = try #require(try await replicas[1].app.state(of: channel).boxes.keys.first)
 
         let outcomes = await withTaskGroup(of: String.self) { group in
             for (n, replica) in replicas.enumerated() {
                 group.addTask {
                     let mover = Identity.guest(id: "guest-\(n)", name: "Mover \(n)")
                     do {
-                        _ = try await replica.handle(
+                        _ = try await replica.app.handle(
                             command: "moveBox", data: .object(["boxId": .string(box), "x": .number(Double(n * 100)), "y": .number(5)]),
-                            on: channel, by: PresenceMember(id: "c\(n)", name: mover.name), as: mover)
+                            on: channel, as: mover)
                         return "moved"
                     } catch let rejection as CommandRejection {
-                        return rejection.code
+                        return rejection.code.rawValue
                     } catch {
                         return "\(error)"
                     }

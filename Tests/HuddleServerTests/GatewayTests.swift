@@ -1,4 +1,5 @@
 import HuddleCore
+@testable import HuddleGateway
 @testable import HuddleServer
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import HuddleGateway
 import HuddleServer
 import Hummingbird
 import HummingbirdTesting

@@ -1,3 +1,4 @@
+@testable import HuddleGateway
 @testable import HuddleServer
 import Testing
 

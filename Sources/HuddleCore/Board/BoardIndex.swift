@@ -10,7 +10,7 @@ import Foundation
 /// Names and deletions are not kept here: the board's own stream is the one truth about
 /// them, so a listing reads each board's state and drops the ones that do not exist (an
 /// index entry whose board was never created, or was deleted).
-public struct BoardIndex: Sendable, Hashable {
+public struct BoardIndex: StreamFold, Hashable {
     public static let stream = "board-index"
 
     public struct Entry: Sendable, Hashable {

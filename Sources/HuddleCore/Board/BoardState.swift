@@ -8,6 +8,8 @@ import Foundation
 /// it and append with its offset as the expected one, so two racing commands on one board
 /// cannot both win: the loser retries against the newer state (and may then be refused).
 public struct BoardState: Sendable, Hashable {
+    public static let kind = "board"
+
     public private(set) var boxes: [String: Box] = [:]
     /// Set by the board's first event, `boardCreated`; nil for a board that does not exist.
     public private(set) var name: String?
@@ -35,17 +37,17 @@ public struct BoardState: Sendable, Hashable {
     public func decide(
         _ command: BoardCommand, by actor: String, at now: Int64, manager: Bool = false
     ) throws(CommandRejection) -> BoardEvent {
-        guard self.exists else { throw CommandRejection(code: "not_found", message: "there is no such board") }
+        guard self.exists else { throw CommandRejection(.notFound, "there is no such board") }
         switch command {
         case .renameBoard(let name):
-            guard manager else { throw CommandRejection(code: "forbidden", message: "only the board's owner or an admin may rename it") }
+            guard manager else { throw CommandRejection(.forbidden, "only the board's owner or an admin may rename it") }
             return .boardRenamed(name: try Self.checked(name: name), by: actor)
         case .deleteBoard:
-            guard manager else { throw CommandRejection(code: "forbidden", message: "only the board's owner or an admin may delete it") }
+            guard manager else { throw CommandRejection(.forbidden, "only the board's owner or an admin may delete it") }
             return .boardDeleted(by: actor)
         case .addBox(let id, let x, let y, let width, let height, let text, let color):
             guard self.boxes.count < BoardLimits.maxBoxes else {
-                throw CommandRejection(code: "board_full", message: "a board holds at most \(BoardLimits.maxBoxes) boxes")
+                throw CommandRejection(.boardFull, "a board holds at most \(BoardLimits.maxBoxes) boxes")
             }
             try Self.check(x: x, y: y)
             try Self.check(width: width, height: height)
@@ -155,7 +157,7 @@ public struct BoardState: Sendable, Hashable {
     }
 
     private func box(_ id: String) throws(CommandRejection) -> Box {
-        guard let box = self.boxes[id] else { throw CommandRejection(code: "not_found", message: "no box \(id) on this board") }
+        guard let box = self.boxes[id] else { throw CommandRejection(.notFound, "no box \(id) on this board") }
         return box
     }
 
@@ -165,7 +167,7 @@ public struct BoardState: Sendable, Hashable {
         if let holder = box.heldBy, holder != actor, let heldAt = box.heldAt,
             now - heldAt < BoardLimits.softLockMilliseconds
         {
-            throw CommandRejection(code: "locked", message: "someone else is moving this box")
+            throw CommandRejection(.locked, "someone else is moving this box")
         }
     }
 

@@ -1,5 +1,3 @@
-import Synchronization
-
 extension Broker {
     /// Publishes a stored event's doorbell, waiting for it at most `patience`.
     ///
@@ -21,36 +19,5 @@ extension Broker {
         }
         await settled.wait()
         timer.cancel()
-    }
-}
-
-/// Resumes its one waiter when fired the first time; later firings do nothing.
-final class FirstSignal: Sendable {
-    private struct State {
-        var fired = false
-        var waiter: CheckedContinuation<Void, Never>?
-    }
-
-    private let state = Mutex(State())
-
-    func fire() {
-        let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard !state.fired else { return nil }
-            state.fired = true
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume()
-    }
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let firedAlready = self.state.withLock { state in
-                if state.fired { return true }
-                state.waiter = continuation
-                return false
-            }
-            if firedAlready { continuation.resume() }
-        }
     }
 }

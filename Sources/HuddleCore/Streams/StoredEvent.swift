@@ -8,10 +8,11 @@ public struct StoredEvent: Sendable, Hashable {
     public var name: String
     /// The event's body as JSON text. Kept as text so that fan-out can embed it without re-encoding.
     public var data: String
-    /// Milliseconds since 1970 when the store committed the event.
-    public var recordedAt: Int64
+    /// Milliseconds since 1970 when the store committed the event; nil when not known (a
+    /// counter's current value, replayed, is the last increment's, whose time is not kept).
+    public var recordedAt: Int64?
 
-    public init(stream: String, offset: Int64, name: String, data: String, recordedAt: Int64) {
+    public init(stream: String, offset: Int64, name: String, data: String, recordedAt: Int64?) {
         self.stream = stream
         self.offset = offset
         self.name = name

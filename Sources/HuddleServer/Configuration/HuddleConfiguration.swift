@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+public import HuddleGateway
 public import HuddleRedis
 public import HuddleStorage
 public import Logging
@@ -55,6 +56,9 @@ public struct HuddleConfiguration: Sendable {
     /// How long a SIGTERM keeps serving, not ready, before closing WebSockets and the listener:
     /// the time a load balancer needs to see the readiness change (key `drain-delay`, seconds).
     public var drainDelay = Duration.zero
+    /// The longest a graceful shutdown may take: the drain delay, the WebSocket drain, and ten
+    /// seconds for in-flight requests and closing the backends.
+    public var shutdownCeiling: Duration { self.drainDelay + self.drainTimeout + .seconds(10) }
     /// How often presence entries are refreshed and expired ones reaped (cluster backends
     /// let an entry live three intervals).
     public var presenceInterval = Duration.seconds(3)
@@ -165,26 +169,10 @@ extension HuddleConfiguration {
     }
 }
 
-/// Limits of the realtime gateway (keys under `ws.`).
-///
-/// - `ws.max-message` (default 65536): largest message a client may send, in bytes (close 1009)
-/// - `ws.commands-per-second` (50) and `ws.command-burst` (100): commands and signals per connection
-/// - `ws.send-queue` (1024): frames queued for a client before it counts as a slow consumer (close 4000)
-/// - `ws.max-channels` (100): channels one connection may subscribe to
-public struct GatewayConfiguration: Sendable {
-    public var maxMessageSize = 64 * 1024
-    public var commandsPerSecond = 50
-    public var commandBurst = 100
-    public var sendQueueLimit = 1024
-    public var maxChannelsPerConnection = 100
-    /// Rate-limited or malformed frames in a row before the connection is closed with 1008.
-    public var violationLimit = 20
-    /// Events read from history per store query during replay and catch-up.
-    public var replayPageSize = 500
-
-    public init() {}
-
+extension GatewayConfiguration {
+    /// Reads the `ws.*` keys.
     public init(reader: ConfigReader) throws {
+        self.init()
         let defaults = GatewayConfiguration()
         self.maxMessageSize = try reader.integer("ws.max-message", default: defaults.maxMessageSize, in: 256...(16 << 20))
         self.commandsPerSecond = try reader.integer(

@@ -15,16 +15,16 @@ struct OperationsRoutes {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("health/live") { _, _ in
-            CounterRoutes.json("{\"status\":\"live\"}")
+            try JSONResponse.make(Status(status: "live"))
         }
         router.get("health/ready") { _, _ in
             let state = self.readiness.state
-            return self.status(state == .ready ? .ok : .serviceUnavailable, state.name)
+            return try self.status(state == .ready ? .ok : .serviceUnavailable, state.name)
         }
         // Seed 003: 200 when the server can serve, 500 otherwise (a backend down included).
         router.get("ping") { _, _ in
             let state = await self.stateWithBackends()
-            return self.status(state == "ready" ? .ok : .internalServerError, state == "ready" ? "ok" : state)
+            return try self.status(state == "ready" ? .ok : .internalServerError, state == "ready" ? "ok" : state)
         }
         router.get("metrics") { _, _ in
             var buffer = [UInt8]()
@@ -44,11 +44,11 @@ struct OperationsRoutes {
         return await self.backendsHealthy() ? "ready" : "unavailable"
     }
 
-    private func status(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"\(text)\"}"))
-        )
+    struct Status: Encodable {
+        var status: String
+    }
+
+    private func status(_ status: HTTPResponse.Status, _ text: String) throws -> Response {
+        try JSONResponse.make(Status(status: text), status: status)
     }
 }

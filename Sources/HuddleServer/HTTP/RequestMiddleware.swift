@@ -62,14 +62,8 @@ struct RequestMiddleware: RouterMiddleware {
             apiError = APIError(.serviceUnavailable, "The store is unavailable; try again shortly.")
         case let rejection as CommandRejection:
             // An app refusing a command over HTTP: the same code as over the WebSocket.
-            let status: HTTPResponse.Status =
-                switch rejection.code {
-                case "not_found": .notFound
-                case "forbidden": .forbidden
-                case "locked", "conflict", "board_full": .conflict
-                default: .badRequest
-                }
-            apiError = APIError(status, code: rejection.code, rejection.message)
+            apiError = APIError(
+                HTTPResponse.Status(code: rejection.code.httpStatus), code: rejection.code.rawValue, rejection.message)
         case EventStoreError.conflict(let stream, let expected, let actual):
             apiError = APIError(.conflict, "\(stream) is at offset \(actual), not \(expected).")
         case let error as InvalidFields:

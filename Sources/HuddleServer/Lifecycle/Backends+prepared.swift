@@ -8,13 +8,21 @@ extension Backends {
         _ configuration: HuddleConfiguration, logger: Logger, _ body: @Sendable (Backends) async throws -> Result
     ) async throws -> Result {
         let backends = try await Backends.make(configuration, logger: logger)
-        defer { Task { await backends.close() } }
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await backends.run() }
-            defer { group.cancelAll() }
-            try await backends.prepare()
-            return try await body(backends)
+        // Closed (and awaited) on every path: a command must not exit before its store is.
+        let result: Swift.Result<Result, any Error>
+        do {
+            result = .success(
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await backends.run() }
+                    defer { group.cancelAll() }
+                    try await backends.prepare()
+                    return try await body(backends)
+                })
+        } catch {
+            result = .failure(error)
         }
+        await backends.close()
+        return try result.get()
     }
 }
 

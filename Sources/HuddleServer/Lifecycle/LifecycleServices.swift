@@ -1,3 +1,4 @@
+import HuddleGateway
 import HuddleStorage
 import Logging
 import ServiceLifecycle

@@ -1,3 +1,4 @@
+import HuddleGateway
 import HuddleCore
 import Logging
 import ServiceLifecycle

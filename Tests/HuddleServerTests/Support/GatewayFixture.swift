@@ -1,10 +1,10 @@
 import HuddleCore
+@testable import HuddleGateway
 @testable import HuddleServer
 import Logging
 
-/// A gateway on in-memory backends with the Counter app and a plain event-stream app
-/// (`note:*` channels: command `append` stores its data; command `refuse` is rejected;
-/// command `pin` is for signed-in users only and stores who ran it).
+/// A gateway on in-memory backends with the Board and Counter apps, ``Notes`` (`note:*`) and
+/// ``Rooms`` (`room:*`).
 ///
 /// Tokens for `auth` frames: `user:<name>` and `admin:<name>` are accepted (as if a
 /// valid access token), anything else is refused.
@@ -14,40 +14,33 @@ struct GatewayFixture {
     let broker = InProcessBroker()
     let presence: any Presence
     let gateway: Gateway
-    let notes: EventStreamApp
+    let notes: StreamApp<Notes>
+    let rooms = Rooms()
     let counter: CounterApp
-    let board: BoardApp
+    let boards: BoardRoutes
 
     init(presence: any Presence = InProcessPresence(), configure: (inout GatewayConfiguration) -> Void = { _ in }) {
         self.presence = presence
         var configuration = GatewayConfiguration()
         configure(&configuration)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        self.notes = EventStreamApp(store: self.store, broker: self.broker) { command, data, _, _, identity in
-            switch command {
-            case "append": return NewEvent(name: "appended", data: data.jsonText)
-            case "pin":
-                guard !identity.isGuest else { throw CommandRejection(code: "forbidden", message: "log in to pin") }
-                return NewEvent(name: "pinned", data: JSONValue.object(["by": .string(identity.id)]).jsonText)
-            case "refuse": throw CommandRejection(code: "locked", message: "not now")
-            default: throw CommandRejection.unknownCommand(command, kind: "note")
-            }
-        }
-        self.counter = CounterApp(counters: self.counters, broker: self.broker, logger: logger)
-        self.board = BoardApp(store: self.store, broker: self.broker)
-        var directory = ChannelDirectory()
-        directory.register(self.board, kind: BoardApp.kind)
-        directory.register(self.notes, kind: "note")
-        directory.register(self.counter, kind: CounterApp.kind)
+        let log = EventLog(store: self.store, broker: self.broker)
+        self.notes = StreamApp<Notes>(log: log)
+        self.counter = CounterApp(counters: self.counters, log: log)
+        self.boards = BoardRoutes(app: StreamApp<BoardState>(log: log))
+        let directory = ChannelDirectory([self.boards.app, self.notes, self.counter, self.rooms])
         self.gateway = Gateway(
             directory: directory, broker: self.broker, presence: self.presence, configuration: configuration, logger: logger,
             authenticate: Self.identity(forToken:))
     }
 
     func connect(
-        name: String? = "Tester", identity: Identity? = nil, blockAfter: Int? = nil, slowClose: Bool = false
+        name: String? = "Tester", identity: Identity? = nil, blockAfter: Int? = nil, slowClose: Bool = false,
+        answersClose: Bool = true
     ) -> TestConnection {
-        TestConnection(gateway: self.gateway, name: name, identity: identity, blockAfter: blockAfter, slowClose: slowClose)
+        TestConnection(
+            gateway: self.gateway, name: name, identity: identity, blockAfter: blockAfter, slowClose: slowClose,
+            answersClose: answersClose)
     }
 
     @Sendable static func identity(forToken token: String) async -> Identity? {
@@ -64,7 +57,7 @@ struct GatewayFixture {
     func appendNote(_ channel: String, _ n: Int) async throws -> Int64 {
         try await self.notes.handle(
             command: "append", data: .object(["n": .number(Double(n))]), on: ChannelName(channel)!,
-            by: PresenceMember(id: "writer", name: "Writer"), as: .guest(id: "guest-writer", name: "Writer"))
+            as: .guest(id: "guest-writer", name: "Writer"))
     }
 
     /// Subscribes and returns the `subscribed` frame, having checked the replay before it.

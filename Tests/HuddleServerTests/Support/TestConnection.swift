@@ -1,5 +1,6 @@
 import Foundation
 import HuddleCore
+@testable import HuddleGateway
 @testable import HuddleServer
 import Synchronization
 import Testing
@@ -16,15 +17,16 @@ final class TestConnection: Sendable {
 
     init(
         gateway: Gateway, name: String? = "Tester", identity: Identity? = nil, blockAfter: Int? = nil,
-        slowClose: Bool = false
+        slowClose: Bool = false, answersClose: Bool = true
     ) {
         let (messages, inbound) = AsyncStream.makeStream(of: InboundMessage.self)
         let (frames, framesInput) = AsyncStream.makeStream(of: String.self)
-        let writer = RecordingWriter(output: framesInput, inbound: inbound, blockAfter: blockAfter, slowClose: slowClose)
+        let writer = RecordingWriter(
+            output: framesInput, inbound: inbound, blockAfter: blockAfter, slowClose: slowClose, answersClose: answersClose)
         self.inbound = inbound
         self.writer = writer
         self.frames = FrameReader(frames)
-        self.run = Task { try await gateway.run(messages: messages, writer: writer, name: name, identity: identity) }
+        self.run = Task { try await gateway.serve(messages: messages, writer: writer, name: name, identity: identity) }
     }
 
     func send(_ object: [String: Any]) throws {
@@ -86,14 +88,17 @@ final class RecordingWriter: FrameWriter {
     /// With `slowClose`, writing the close frame takes a while (a busy socket): it is recorded
     /// only after a pause, and `closeStarted` says when the write began.
     let slowClose: Bool
+    /// Without it, the client never answers the closing handshake (a half-open connection).
+    let answersClose: Bool
     let closeStarted: AsyncStream<Void>
     private let closeStartedInput: AsyncStream<Void>.Continuation
 
     init(
         output: AsyncStream<String>.Continuation, inbound: AsyncStream<InboundMessage>.Continuation, blockAfter: Int?,
-        slowClose: Bool = false
+        slowClose: Bool = false, answersClose: Bool = true
     ) {
         self.output = output
+        self.answersClose = answersClose
         self.inbound = inbound
         self.blockAfter = blockAfter
         self.slowClose = slowClose
@@ -117,7 +122,7 @@ final class RecordingWriter: FrameWriter {
         // A reading client answers the closing handshake, which ends its side of the socket;
         // one that stopped reading never sees the close frame.
         if let blockAfter = self.blockAfter, self.written.load(ordering: .relaxed) > blockAfter { return }
-        self.inbound.finish()
+        if self.answersClose { self.inbound.finish() }
     }
 
     var wasAborted: Bool { self.aborted.load(ordering: .relaxed) }

@@ -1,16 +1,14 @@
 public import HuddleCore
 import CoreMetrics
-import HummingbirdWebSocket
 public import Logging
-import NIOCore
-import NIOWebSocket
 import Synchronization
 
 /// The realtime gateway: every WebSocket connection of this replica, and the shared hub.
 public final class Gateway: Sendable {
     let dependencies: GatewayDependencies
     private let sessions = Mutex<[String: Session]>([:])
-    private let drained = Mutex<[CheckedContinuation<Void, Never>]>([])
+    /// Fired when the last connection has gone, for drains waiting on that.
+    private let drained = Mutex<[FirstSignal]>([])
 
     public init(
         directory: ChannelDirectory,
@@ -46,11 +44,16 @@ public final class Gateway: Sendable {
         return members
     }
 
+    /// The limits every connection is held to.
+    public var configuration: GatewayConfiguration { self.dependencies.configuration }
+
     /// Channels this replica subscribes to upstream.
     public var upstreamChannelCount: Int { self.dependencies.hub.channelCount }
 
-    /// Runs one connection from its first frame to its end.
-    func run<Messages: AsyncSequence>(
+    /// Serves one connection from its first frame to its end: the transport's whole contract
+    /// (see `Transport.swift`). `name` is the display name a guest asked for; `identity` who
+    /// authenticated at the upgrade, if anyone.
+    public func serve<Messages: AsyncSequence>(
         messages: Messages, writer: any FrameWriter, name: String?, identity: Identity? = nil
     ) async throws where Messages.Element == InboundMessage {
         let id = Self.makeConnectionID()
@@ -70,7 +73,7 @@ public final class Gateway: Sendable {
             self.dependencies.metrics.connections.record(self.connectionCount)
             if empty {
                 for waiter in self.drained.withLock({ waiters in defer { waiters = [] }; return waiters }) {
-                    waiter.resume()
+                    waiter.fire()
                 }
             }
         }
@@ -107,20 +110,25 @@ public final class Gateway: Sendable {
         for session in open {
             session.close(.serviceRestart)
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    let alreadyEmpty = self.sessions.withLock { sessions in
-                        if sessions.isEmpty { return true }
-                        self.drained.withLock { $0.append(continuation) }
-                        return false
-                    }
-                    if alreadyEmpty { continuation.resume() }
-                }
-            }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
+        // Not a task group: its child waiting for the last connection would ignore the
+        // cancellation at the timeout, and a client that never answers the close would hold
+        // the SIGTERM for ever.
+        let empty = FirstSignal()
+        let alreadyEmpty = self.sessions.withLock { sessions in
+            if sessions.isEmpty { return true }
+            self.drained.withLock { $0.append(empty) }
+            return false
+        }
+        if alreadyEmpty { return }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            empty.fire()
+        }
+        await empty.wait()
+        timer.cancel()
+        if self.connectionCount > 0 {
+            self.dependencies.logger.warning(
+                "Drain timed out; connections left open", metadata: ["connections": .stringConvertible(self.connectionCount)])
         }
     }
 
@@ -129,41 +137,5 @@ public final class Gateway: Sendable {
         let high = String(generator.next() as UInt64, radix: 36)
         let low = String(generator.next() as UInt32, radix: 36)
         return high + low
-    }
-}
-
-extension Gateway {
-    /// Serves one upgraded WebSocket with hummingbird-websocket.
-    func handle(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, name: String?,
-        identity: Identity? = nil
-    ) async throws {
-        let maxSize = self.dependencies.configuration.maxMessageSize
-        let messages = inbound.messages(maxSize: maxSize).map { message -> InboundMessage in
-            switch message {
-            case .text(let text): .text(text)
-            case .binary(let buffer): .binary(size: buffer.readableBytes)
-            }
-        }
-        try await self.run(messages: messages, writer: WebSocketFrameWriter(outbound: outbound, channel: channel), name: name,
-            identity: identity)
-    }
-}
-
-/// ``FrameWriter`` over a hummingbird-websocket connection.
-struct WebSocketFrameWriter: FrameWriter {
-    let outbound: WebSocketOutboundWriter
-    let channel: any Channel
-
-    func write(_ text: String) async throws {
-        try await self.outbound.write(.text(text))
-    }
-
-    func close(_ reason: CloseReason) async {
-        try? await self.outbound.close(.init(codeNumber: Int(reason.code)), reason: reason.reason)
-    }
-
-    func abort() {
-        self.channel.close(promise: nil)
     }
 }

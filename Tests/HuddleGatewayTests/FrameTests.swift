@@ -1,5 +1,6 @@
 import Foundation
 import HuddleCore
+@testable import HuddleGateway
 import Testing
 
 @Suite struct FrameTests {
@@ -39,7 +40,7 @@ import Testing
             .subscribed(channel: "counter:x", offset: 3),
             .unsubscribed(channel: "counter:x"),
             .ack(id: "c9", offset: 18),
-            .error(id: nil, channel: "counter:x", code: "locked", message: "held by Ada"),
+            .error(id: nil, channel: "counter:x", code: .locked, message: "held by Ada"),
             .signal(channel: "board:1", from: member, name: "cursor", data: .object(["x": .number(1.5), "on": .bool(true)])),
             .presenceSnapshot(channel: "board:1", members: [member, member]),
             .pong(id: nil),

@@ -1,3 +1,5 @@
+public import HuddleCore
+
 /// Every frame the server sends over the realtime WebSocket, rendered as JSON text.
 ///
 /// The protocol is documented in `docs/PROTOCOL.md`; this type is its single source.
@@ -7,7 +9,7 @@ public enum ServerFrame: Sendable, Hashable {
     case subscribed(channel: String, offset: Int64)
     case unsubscribed(channel: String)
     case ack(id: String, offset: Int64)
-    case error(id: String?, channel: String?, code: String, message: String)
+    case error(id: String?, channel: String?, code: RejectionCode, message: String)
     case signal(channel: String, from: PresenceMember, name: String, data: JSONValue)
     case presenceSnapshot(channel: String, members: [PresenceMember])
     case presenceChange(channel: String, action: PresenceAction, member: PresenceMember)
@@ -17,24 +19,6 @@ public enum ServerFrame: Sendable, Hashable {
 
     public enum PresenceAction: String, Sendable, Hashable {
         case join, leave
-    }
-
-    /// Machine-readable error codes of `error` frames.
-    public enum ErrorCode: String, Sendable, Hashable {
-        case badRequest = "bad_request"
-        case unknownType = "unknown_type"
-        case unknownChannel = "unknown_channel"
-        case unknownCommand = "unknown_command"
-        case notSubscribed = "not_subscribed"
-        case conflict
-        case rateLimited = "rate_limited"
-        case tooManyChannels = "too_many_channels"
-        case unavailable
-        case internalError = "internal"
-        /// An `auth` frame with a token that is not valid (expired, tampered, deactivated user).
-        case unauthorized
-        /// The connection's identity may not do this (a guest, or not an admin).
-        case forbidden
     }
 
     public var text: String {
@@ -52,7 +36,9 @@ public enum ServerFrame: Sendable, Hashable {
             JSONText.appendString(event.name, to: &text)
             text += ",\"data\":"
             text += event.data
-            text += ",\"time\":\(event.recordedAt)"
+            if let time = event.recordedAt {
+                text += ",\"time\":\(time)"
+            }
         case .subscribed(let channel, let offset):
             text += "\"subscribed\",\"channel\":"
             JSONText.appendString(channel, to: &text)
@@ -75,7 +61,7 @@ public enum ServerFrame: Sendable, Hashable {
                 JSONText.appendString(channel, to: &text)
             }
             text += ",\"code\":"
-            JSONText.appendString(code, to: &text)
+            JSONText.appendString(code.rawValue, to: &text)
             text += ",\"message\":"
             JSONText.appendString(message, to: &text)
         case .signal(let channel, let from, let name, let data):
@@ -131,12 +117,5 @@ public enum ServerFrame: Sendable, Hashable {
         text += ",\"name\":"
         JSONText.appendString(member.name, to: &text)
         text += "}"
-    }
-}
-
-extension ServerFrame {
-    /// An `error` frame with one of the gateway's own codes.
-    public static func error(id: String?, channel: String?, code: ErrorCode, message: String) -> Self {
-        .error(id: id, channel: channel, code: code.rawValue, message: message)
     }
 }

@@ -86,6 +86,7 @@ extension Session {
         cursors[name] = cursor
         try await self.write(ServerFrame.subscribed(channel: name, offset: cursor.delivered).text)
         try await self.announcePresence(on: name)
+        await app.joined(self.member, as: self.identity, channel: channel)
     }
 
     private func announcePresence(on channel: String) async throws {

@@ -133,7 +133,7 @@ final class Session: HubSubscriber, Sendable {
         }
     }
 
-    /// Leaves the hub and the channel's presence, and tells the others.
+    /// Leaves the hub and the channel's presence, tells the others, then the channel's app.
     func leave(_ channel: String) async {
         await self.dependencies.hub.leave(channel, self.id)
         let member = self.member
@@ -144,6 +144,9 @@ final class Session: HubSubscriber, Sendable {
                 BrokerMessage(kind: .presence, origin: self.id, frame: frame.text), to: channel)
         } catch {
             self.logger.warning("Presence leave failed", metadata: ["channel": .string(channel), "error": "\(error)"])
+        }
+        if let name = ChannelName(channel), let app = self.dependencies.directory.app(for: name) {
+            await app.left(member, channel: name)
         }
     }
 }

@@ -1,23 +1,15 @@
-import HuddleCore
-
-/// A frame a client sends (see `docs/PROTOCOL.md`). Fields not used by a type are ignored.
-struct ClientFrame: Decodable {
-    var type: String
-    var id: String?
-    var channel: String?
-    var since: Int64?
-    var name: String?
-    var data: JSONValue?
-    /// An `auth` frame's access token.
-    var token: String?
-}
+// The transport seam: what a WebSocket transport gives the gateway (inbound messages) and
+// what it takes (frames to write, a close with a code, an abort). `Gateway.serve` is the
+// whole contract; the gateway never sees a socket, so transports can be swapped and
+// measured on their own.
 
 /// A message as it comes off the socket.
-enum InboundMessage: Sendable {
+public enum InboundMessage: Sendable {
     case text(String)
+    /// Binary messages are refused; only their size matters.
     case binary(size: Int)
 
-    var size: Int {
+    public var size: Int {
         switch self {
         case .text(let text): text.utf8.count
         case .binary(let size): size
@@ -25,8 +17,18 @@ enum InboundMessage: Sendable {
     }
 }
 
+/// Where a session writes: the WebSocket in production, a recorder in tests.
+public protocol FrameWriter: Sendable {
+    /// Writes one text frame; throws once the connection is gone.
+    func write(_ text: String) async throws
+    /// Starts the closing handshake with `reason`'s code.
+    func close(_ reason: CloseReason) async
+    /// Drops the connection without a handshake (a client that stopped reading never answers one).
+    func abort()
+}
+
 /// How the gateway ends a connection, as WebSocket close codes.
-enum CloseReason: Sendable, Hashable {
+public enum CloseReason: Sendable, Hashable {
     /// 1008: too many malformed or rate-limited frames in a row.
     case policyViolation
     /// 1009: a message over the size limit.
@@ -38,7 +40,7 @@ enum CloseReason: Sendable, Hashable {
     /// 4000: the client did not read fast enough and its send queue filled up.
     case slowConsumer
 
-    var code: UInt16 {
+    public var code: UInt16 {
         switch self {
         case .policyViolation: 1008
         case .messageTooLarge: 1009
@@ -48,7 +50,7 @@ enum CloseReason: Sendable, Hashable {
         }
     }
 
-    var reason: String {
+    public var reason: String {
         switch self {
         case .policyViolation: "too many bad or rate-limited frames"
         case .messageTooLarge: "message too large"
@@ -68,13 +70,4 @@ enum CloseReason: Sendable, Hashable {
         case .slowConsumer: "slow_consumer"
         }
     }
-}
-
-/// Where a session writes: the WebSocket in production, a recorder in tests.
-protocol FrameWriter: Sendable {
-    func write(_ text: String) async throws
-    /// Starts the closing handshake with `reason`'s code.
-    func close(_ reason: CloseReason) async
-    /// Drops the connection without a handshake (a client that stopped reading never answers one).
-    func abort()
 }

@@ -101,7 +101,7 @@ extension Session {
             return self.reject(nil, channel.description, .badRequest, "since must be -1 (only new events) or an offset >= 0")
         }
         let limit = self.dependencies.configuration.maxChannelsPerConnection
-        let refusal: ServerFrame.ErrorCode? = self.shared.withLock { shared in
+        let refusal: RejectionCode? = self.shared.withLock { shared in
             if shared.requested.contains(channel.description) { return .badRequest }
             if shared.requested.count >= limit { return .tooManyChannels }
             shared.requested.insert(channel.description)
@@ -110,7 +110,7 @@ extension Session {
         switch refusal {
         case .badRequest?:
             return self.reject(nil, channel.description, .badRequest, "already subscribed to \(channel)")
-        case .some(let code):
+        case let code?:
             return self.reject(nil, channel.description, code, "at most \(limit) channels per connection")
         case nil:
             self.enqueue(.subscribe(channel, since: since, app: app))
@@ -139,13 +139,12 @@ extension Session {
             return self.reject(id, channel.description, .badRequest, "a command needs a 'name' of 1 to 64 characters")
         }
         do {
-            let offset = try await app.handle(
-                command: name, data: frame.data ?? .object([:]), on: channel, by: self.member, as: self.identity)
+            let offset = try await app.handle(command: name, data: frame.data ?? .object([:]), on: channel, as: self.identity)
             self.send(.ack(id: id, offset: offset))
             return .ok
         } catch let rejection as CommandRejection {
             self.send(.error(id: id, channel: channel.description, code: rejection.code, message: rejection.message))
-            return rejection.code == "bad_request" || rejection.code == "unknown_command" ? .violation : .ok
+            return rejection.code.isClientMistake ? .violation : .ok
         } catch EventStoreError.conflict {
             self.send(
                 .error(id: id, channel: channel.description, code: .conflict, message: "someone else changed \(channel) first; try again"))
@@ -197,7 +196,7 @@ extension Session {
         return (channel, app)
     }
 
-    func reject(_ id: String?, _ channel: String?, _ code: ServerFrame.ErrorCode, _ message: String) -> Outcome {
+    func reject(_ id: String?, _ channel: String?, _ code: RejectionCode, _ message: String) -> Outcome {
         let safeID = id.flatMap { Self.isValidID($0) ? $0 : nil }
         let safeChannel = channel.flatMap { ChannelName($0) != nil ? $0 : nil }
         self.send(.error(id: safeID, channel: safeChannel, code: code, message: message))

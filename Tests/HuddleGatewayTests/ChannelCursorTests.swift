@@ -1,4 +1,5 @@
 import HuddleCore
+@testable import HuddleGateway
 import Testing
 
 @Suite struct ChannelCursorTests {
