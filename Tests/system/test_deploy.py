@@ -708,6 +708,24 @@ def test_redis_ha_script_fails_over_and_rejoins_as_a_replica(tmp_path):
             return True
 
         assert eventually(sentinels_see_everything, 60), logs()
+        # The StatefulSets' exec probes, run against these processes: they pass, and they fail
+        # with the wrong password.
+        for manifest, port in (("redis.yaml", nodes[1]), ("sentinel.yaml", sentinels[1])):
+            statefulset = next(d for d in yaml.safe_load_all((K8S / "base" / manifest).read_text())
+                               if d["kind"] == "StatefulSet")
+            container = statefulset["spec"]["template"]["spec"]["containers"][0]
+            for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+                if probe not in container:
+                    continue
+                command = container[probe]["exec"]["command"][2]
+                command = command.replace(" -p 26379", "").replace("redis-cli", f"redis-cli -h 127.0.0.1 -p {port}")
+                for password_dir, expected in ((tmp_path, 0), (tmp_path / "wrong", 1)):
+                    (tmp_path / "wrong").mkdir(exist_ok=True)
+                    for name in ("redis-password", "sentinel-password"):
+                        (tmp_path / "wrong" / name).write_text("wrong\n")
+                    here = command.replace("/run/secrets/redis/", f"{password_dir}/")
+                    done = subprocess.run(["sh", "-c", here], capture_output=True, text=True, timeout=10)
+                    assert (done.returncode != 0) == bool(expected), f"{manifest} {probe}: {here}\n{done.stderr}"
         config = (tmp_path / "node1" / "redis.conf").read_text()
         assert "appendfsync always" in config and f"replicaof 127.0.0.1 {nodes[0]}" in config
         assert oct((tmp_path / "node1" / "redis.conf").stat().st_mode & 0o777) == "0o600"
