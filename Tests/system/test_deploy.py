@@ -177,6 +177,35 @@ def test_the_build_context_keeps_what_the_dockerfile_copies():
         assert list(REPO.glob(source)), f"COPY {source}: nothing in the repository"
 
 
+def package_target_folders() -> list[str]:
+    """The folder of every target Package.swift declares (outside its HUDDLE_FUZZ-only part)."""
+    text = (REPO / "Package.swift").read_text().split("if ProcessInfo.processInfo.environment", 1)[0]
+    starts = [(m.start(), m.group(1), m.group(2)) for m in
+              re.finditer(r'\.(target|executableTarget|testTarget)\(\s*name:\s*"(\w+)"', text)]
+    folders = []
+    for index, (start, kind, name) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+        path = re.search(r'\bpath:\s*"([^"]+)"', text[start:end])
+        folders.append(path.group(1) if path else f"{'Tests' if kind == 'testTarget' else 'Sources'}/{name}")
+    assert len(folders) >= 8, folders
+    return folders
+
+
+def test_the_build_stage_has_every_target_folder():
+    """SwiftPM refuses to load a package whose target folders are missing, even to build one
+    product: each must be copied into the build stage and not dropped by .dockerignore."""
+    build_stage = dockerfile().split("\nFROM ", 2)[1]
+    copied = re.findall(r"^COPY (?!--from)(\S+) \./(\S+)$", build_stage, re.MULTILINE)
+    ignored = [line.strip().rstrip("/") for line in (REPO / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")]
+    for folder in package_target_folders():
+        assert (REPO / folder).is_dir(), f"{folder} does not exist"
+        assert any(folder == target or folder.startswith(target.rstrip("/") + "/") for _, target in copied), \
+            f"{folder} is not copied into the build stage"
+        assert not any(folder == pattern or folder.startswith(pattern + "/") for pattern in ignored), \
+            f"{folder} is excluded by .dockerignore"
+
+
 # --- Compose -----------------------------------------------------------------------------
 
 
