@@ -4,7 +4,7 @@ import ArgumentParser
 @main
 struct Huddle: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Huddle: a real-time application server (board, teams, chat, counter, accounts).",
+        abstract: "Huddle: a real-time application server (board, counter, accounts).",
         subcommands: [Serve.self, Migrate.self, UserCommand.self, Bench.self],
         defaultSubcommand: Serve.self
     )

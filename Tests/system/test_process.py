@@ -493,3 +493,16 @@ def test_a_70_kib_message_closes_the_connection_with_1009(huddle, ws_connect):
 
     # The server itself is fine.
     assert requests.get(huddle.url("/health/ready"), timeout=HTTP_TIMEOUT).status_code == 200
+
+
+def test_help_advertises_only_apps_that_have_a_page(huddle_bin):
+    """`huddle --help` names the apps it hosts; each must exist (a page in Public/), so the
+    help never promises an app that has not landed."""
+    out = subprocess.run([str(huddle_bin), "--help"], capture_output=True, text=True, timeout=60, check=True).stdout
+    named = re.search(r"real-time application server \(([^)]*)\)", out)
+    assert named, out
+    pages = {"accounts": "account.html"}
+    public = Path(__file__).resolve().parents[2] / "Public"
+    for app in (a.strip() for a in named.group(1).split(",")):
+        page = pages.get(app, f"{app}.html")
+        assert (public / page).exists(), f"--help names '{app}', which has no page ({page})"
