@@ -2,123 +2,19 @@ import ArgumentParser
 import Configuration
 import HuddleServer
 
-/// The configuration flags shared by `serve`, `migrate` and `bench`.
+/// The configuration flags shared by `serve`, `migrate` and `user create`: every flag of
+/// ``Settings``, read against that table rather than declared here again.
 ///
-/// Each flag is also an environment variable: `HUDDLE_` and the key upper-cased, dots and
-/// dashes as underscores. Passwords and keys have no flag (a command line is visible to every
-/// user of the machine): use `HUDDLE_POSTGRES_PASSWORD` or `--postgres-password-file`, and
-/// `HUDDLE_AUTH_JWT_KEY` or `--auth-jwt-key-file`.
+/// Secrets have no flag (a command line is visible to every user of the machine): they come
+/// from the environment or from a file named by a flag.
 struct ServerOptions: ParsableArguments {
-    @Option(help: "Address to listen on. [env: HUDDLE_HOST, default: 127.0.0.1]")
-    var host: String?
-
-    @Option(help: "Port to listen on; 0 picks a free one. [env: HUDDLE_PORT, default: 8080]")
-    var port: Int?
-
-    @Option(help: "Directory of the embedded database, created on first run. [env: HUDDLE_DATA_DIR, default: ./data]")
-    var dataDir: String?
-
-    @Option(help: "Directory of the web front end. [env: HUDDLE_PUBLIC_DIR, default: Public]")
-    var publicDir: String?
-
-    @Option(help: "trace, debug, info, notice, warning, error or critical. [env: HUDDLE_LOG_LEVEL, default: info]")
-    var logLevel: String?
-
-    @Option(
-        help: "sqlite (embedded), postgres, or memory (lost on exit). [env: HUDDLE_STORE, default: postgres when PostgreSQL is configured, else sqlite]"
-    )
-    var store: String?
-
-    @Option(help: "postgres://user:password@host:5432/database?sslmode=prefer. [env: HUDDLE_POSTGRES_URL]")
-    var postgresURL: String?
-
-    @Option(help: "PostgreSQL host (instead of a URL). [env: HUDDLE_POSTGRES_HOST]")
-    var postgresHost: String?
-
-    @Option(help: "PostgreSQL port. [env: HUDDLE_POSTGRES_PORT, default: 5432]")
-    var postgresPort: Int?
-
-    @Option(help: "PostgreSQL user. [env: HUDDLE_POSTGRES_USER, default: huddle]")
-    var postgresUser: String?
-
-    @Option(help: "PostgreSQL database. [env: HUDDLE_POSTGRES_DATABASE, default: huddle]")
-    var postgresDatabase: String?
-
-    @Option(help: "File holding the PostgreSQL password (or set HUDDLE_POSTGRES_PASSWORD). [env: HUDDLE_POSTGRES_PASSWORD_FILE]")
-    var postgresPasswordFile: String?
-
-    @Option(help: "disable, prefer or require. [env: HUDDLE_POSTGRES_TLS, default: prefer]")
-    var postgresTLS: String?
-
-    @Option(help: "PostgreSQL connections per replica. [env: HUDDLE_POSTGRES_POOL_SIZE, default: 10]")
-    var postgresPoolSize: Int?
-
-    @Option(help: "Seconds a database statement may take before requests fail with 503. [env: HUDDLE_POSTGRES_TIMEOUT, default: 5]")
-    var postgresTimeout: Int?
-
-    @Option(help: "One Redis: redis://:password@host:6379/0 (cluster mode). [env: HUDDLE_REDIS_URL]")
-    var redisURL: String?
-
-    @Option(help: "Sentinels host:port,host:port,… (cluster mode with failover). [env: HUDDLE_REDIS_SENTINELS]")
-    var redisSentinels: String?
-
-    @Option(help: "The master's name in Sentinel. [env: HUDDLE_REDIS_MASTER_NAME, default: huddle]")
-    var redisMasterName: String?
-
-    @Option(help: "Redis ACL user. [env: HUDDLE_REDIS_USERNAME]")
-    var redisUsername: String?
-
-    @Option(help: "File holding the Redis password (or set HUDDLE_REDIS_PASSWORD). [env: HUDDLE_REDIS_PASSWORD_FILE]")
-    var redisPasswordFile: String?
-
-    @Option(
-        help: "File holding the Sentinels' password (or set HUDDLE_REDIS_SENTINEL_PASSWORD). [env: HUDDLE_REDIS_SENTINEL_PASSWORD_FILE]")
-    var redisSentinelPasswordFile: String?
-
-    @Option(help: "Prefix of Huddle's Redis keys and channels. [env: HUDDLE_REDIS_KEY_PREFIX, default: huddle:]")
-    var redisKeyPrefix: String?
-
-    @Option(help: "Replicas that must have an increment before it is acknowledged (WAIT). [env: HUDDLE_REDIS_WAIT_REPLICAS, default: 1]")
-    var redisWaitReplicas: Int?
-
-    @Option(help: "Milliseconds to wait for those replicas. [env: HUDDLE_REDIS_WAIT_TIMEOUT, default: 1000]")
-    var redisWaitTimeout: Int?
-
-    @Flag(help: "Allow Redis without a password (never in production). [env: HUDDLE_ALLOW_INSECURE_REDIS]")
-    var allowInsecureRedis = false
-
-    @Option(help: "Largest WebSocket message a client may send, in bytes. [env: HUDDLE_WS_MAX_MESSAGE, default: 65536]")
-    var wsMaxMessage: Int?
-
-    @Option(help: "Commands (and signals) per second per connection. [env: HUDDLE_WS_COMMANDS_PER_SECOND, default: 50]")
-    var wsCommandsPerSecond: Int?
-
-    @Option(help: "Commands a connection may send in a burst. [env: HUDDLE_WS_COMMAND_BURST, default: 100]")
-    var wsCommandBurst: Int?
-
-    @Option(help: "Frames queued for a client before it is closed as a slow consumer. [env: HUDDLE_WS_SEND_QUEUE, default: 1024]")
-    var wsSendQueue: Int?
-
-    @Option(help: "Channels one connection may subscribe to. [env: HUDDLE_WS_MAX_CHANNELS, default: 100]")
-    var wsMaxChannels: Int?
-    @Flag(help: "Development mode: without a signing key, make a random one at start (restarts sign everyone out). [env: HUDDLE_AUTH_DEV]")
-    var dev = false
-    @Option(help: "File holding the access-token signing key, at least 32 bytes (or set HUDDLE_AUTH_JWT_KEY). [env: HUDDLE_AUTH_JWT_KEY_FILE]")
-    var authJwtKeyFile: String?
-    @Option(help: "Seconds an access token is valid. [env: HUDDLE_AUTH_ACCESS_TTL, default: 900]")
-    var authAccessTTL: Int?
-    @Option(help: "Days a session lasts after its last refresh. [env: HUDDLE_AUTH_REFRESH_TTL, default: 30]")
-    var authRefreshTTL: Int?
-    @Option(help: "bcrypt work factor of password hashes, 4 to 16. [env: HUDDLE_AUTH_BCRYPT_COST, default: 12]")
-    var authBcryptCost: Int?
-    @Option(help: "Failed logins per login name and address before 429. [env: HUDDLE_AUTH_LOGIN_ATTEMPTS, default: 5]")
-    var authLoginAttempts: Int?
-    @Option(help: "Seconds the failed-login count is kept. [env: HUDDLE_AUTH_LOGIN_WINDOW, default: 900]")
-    var authLoginWindow: Int?
-    @Option(help: "Seconds a SIGTERM keeps serving, not ready, before closing connections (for the load balancer to notice). [env: HUDDLE_DRAIN_DELAY, default: 0]")
-    var drainDelay: Int?
-    @Option(help: "Load balancers whose X-Forwarded-For names the client: addresses or CIDR ranges, comma separated. [env: HUDDLE_TRUSTED_PROXIES, default: none]")
-    var trustedProxies: String?
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp(
+            "Configuration, each also an environment variable (flags win over the environment, which wins over the default):\n"
+                + Settings.helpText,
+            valueName: "settings"))
+    var settings: [String] = []
 
     /// The configuration these flags and the environment describe.
     func configuration() throws -> HuddleConfiguration {
@@ -129,59 +25,49 @@ struct ServerOptions: ParsableArguments {
         }
     }
 
+    /// Whether `setting` was given, by flag or environment variable.
+    func isGiven(_ setting: Setting) throws -> Bool {
+        try self.reader().string(forKey: ConfigKey(setting.key)) != nil
+    }
+
     /// Flags first, then `HUDDLE_*` environment variables.
-    private func reader() -> ConfigReader {
+    private func reader() throws -> ConfigReader {
         var flags: [AbsoluteConfigKey: ConfigValue] = [:]
-        func set(_ key: AbsoluteConfigKey, _ value: (any CustomStringConvertible)?, secret: Bool = false) {
-            if let value { flags[key] = ConfigValue(.string(value.description), isSecret: secret) }
+        for (setting, value) in try Self.parse(self.settings) {
+            flags[AbsoluteConfigKey(setting.key.split(separator: ".").map(String.init))] = ConfigValue(
+                .string(value), isSecret: setting.isSecret)
         }
-        set("host", self.host)
-        set("port", self.port)
-        set("data-dir", self.dataDir)
-        set("public-dir", self.publicDir)
-        set("log-level", self.logLevel)
-        set("store", self.store)
-        set("postgres.url", self.postgresURL, secret: true)
-        set("postgres.host", self.postgresHost)
-        set("postgres.port", self.postgresPort)
-        set("postgres.user", self.postgresUser)
-        set("postgres.database", self.postgresDatabase)
-        set("postgres.password-file", self.postgresPasswordFile)
-        set("postgres.tls", self.postgresTLS)
-        set("postgres.pool-size", self.postgresPoolSize)
-        set("postgres.timeout", self.postgresTimeout)
-        set("redis.url", self.redisURL, secret: true)
-        set("redis.sentinels", self.redisSentinels)
-        set("redis.master-name", self.redisMasterName)
-        set("redis.username", self.redisUsername)
-        set("redis.password-file", self.redisPasswordFile)
-        set("redis.sentinel-password-file", self.redisSentinelPasswordFile)
-        set("redis.key-prefix", self.redisKeyPrefix)
-        set("redis.wait-replicas", self.redisWaitReplicas)
-        set("redis.wait-timeout", self.redisWaitTimeout)
-        if self.allowInsecureRedis { set("allow-insecure-redis", "true") }
-        set("ws.max-message", self.wsMaxMessage)
-        set("ws.commands-per-second", self.wsCommandsPerSecond)
-        set("ws.command-burst", self.wsCommandBurst)
-        set("ws.send-queue", self.wsSendQueue)
-        set("ws.max-channels", self.wsMaxChannels)
-        if self.dev { set("auth.dev", "true") }
-        set("auth.jwt-key-file", self.authJwtKeyFile)
-        set("auth.access-ttl", self.authAccessTTL)
-        set("auth.refresh-ttl", self.authRefreshTTL)
-        set("auth.bcrypt-cost", self.authBcryptCost)
-        set("auth.login-attempts", self.authLoginAttempts)
-        set("auth.login-window", self.authLoginWindow)
-        set("trusted-proxies", self.trustedProxies)
-        set("drain-delay", self.drainDelay)
         return ConfigReader(providers: [
             InMemoryProvider(name: "flags", values: flags),
             EnvironmentVariablesProvider(
-                secretsSpecifier: .specific([
-                    "HUDDLE_POSTGRES_URL", "HUDDLE_POSTGRES_PASSWORD", "HUDDLE_REDIS_URL", "HUDDLE_REDIS_PASSWORD",
-                    "HUDDLE_REDIS_SENTINEL_PASSWORD", "HUDDLE_AUTH_JWT_KEY",
-                ])
+                secretsSpecifier: .specific(Set(Settings.all.filter(\.isSecret).map(\.environmentVariable)))
             ).prefixKeys(with: "huddle"),
         ])
+    }
+
+    /// `--name value`, `--name=value`, and `--name` alone for a toggle.
+    static func parse(_ arguments: [String]) throws -> [(Setting, String)] {
+        var parsed: [(Setting, String)] = []
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0])
+            let inline = parts.count > 1 ? String(parts[1]) : nil
+            guard name.hasPrefix("--"), let setting = Settings.setting(forFlag: name) else {
+                throw ValidationError("unknown option or argument '\(argument)' (see --help)")
+            }
+            switch setting.flag {
+            case .toggle:
+                parsed.append((setting, inline ?? "true"))
+            case .value:
+                guard let value = inline ?? rest.popFirst(), inline != nil || !value.hasPrefix("--") else {
+                    throw ValidationError("\(name) needs a value")
+                }
+                parsed.append((setting, value))
+            case .none:
+                throw ValidationError("\(name) has no flag")
+            }
+        }
+        return parsed
     }
 }

@@ -61,16 +61,9 @@ def kubectl() -> str:
 
 
 def configuration_keys() -> set[str]:
-    """Every key `huddle` reads (`reader.text("data-dir", …)`, `reader.string(forKey: …)`,
-    `Self.secret(reader, "redis.password")` = the key and `…-file`)."""
-    keys: set[str] = set()
-    for path in SOURCES.rglob("*.swift"):
-        text = path.read_text()
-        keys.update(re.findall(r'reader\.(?:text|integer|choice|flag)\(\s*"([a-z0-9.\-]+)"', text))
-        keys.update(re.findall(r'reader\.string\(forKey:\s*"([a-z0-9.\-]+)"', text))
-        for key in re.findall(r'Self\.secret\(reader,\s*"([a-z0-9.\-]+)"\)', text):
-            keys.update({key, key + "-file"})
-    return keys
+    """Every key `huddle` reads: the one table of them, `Settings` (`Setting("data-dir", …)`)."""
+    text = (SOURCES / "HuddleServer" / "Configuration" / "Settings.swift").read_text()
+    return set(re.findall(r'\bSetting\(\s*"([a-z0-9.\-]+)"', text))
 
 
 def environment_name(key: str) -> str:
@@ -574,7 +567,7 @@ def exported_metrics() -> dict[str, set[str]]:
     """Metric name → its labels, as /metrics exposes them: swift-prometheus keeps a Counter's
     or Gauge's label as its name and turns a Timer into a histogram (_bucket, _sum, _count)."""
     metrics: dict[str, set[str]] = {}
-    for path in (SOURCES / "HuddleServer").rglob("*.swift"):
+    for path in SOURCES.rglob("*.swift"):
         text = path.read_text()
         for kind, name, rest in re.findall(r'\b(Counter|Gauge|Timer|Recorder|Meter)\(label: "(huddle_[a-z0-9_]+)"([^\n]*)',
                                            text):
@@ -589,7 +582,7 @@ def exported_metrics() -> dict[str, set[str]]:
 
 
 def close_reasons() -> set[str]:
-    text = (SOURCES / "HuddleServer" / "Gateway" / "ClientFrame.swift").read_text()
+    text = (SOURCES / "HuddleGateway" / "Transport.swift").read_text()
     block = text.split("var metricLabel", 1)[1].split("}\n    }", 1)[0]
     return set(re.findall(r'case \.\w+: "([a-z_]+)"', block))
 

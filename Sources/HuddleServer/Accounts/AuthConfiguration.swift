@@ -5,54 +5,44 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Accounts and sessions (keys under `auth.`).
-///
-/// - `auth.jwt-key` (secret; prefer the file) or `auth.jwt-key-file`: the HS256 key that signs
-///   access tokens, at least 32 bytes. Required unless `auth.dev` is set.
-/// - `auth.dev` (`true`/`false`, default false; the `--dev` flag): without a key, generate a
-///   random one at start (every restart signs users out) and say so in the log.
-/// - `auth.access-ttl` (seconds, 900): lifetime of an access token.
-/// - `auth.guest-ttl` (seconds, 3600): lifetime of a guest token (guests cannot refresh).
-/// - `auth.refresh-ttl` (days, 30): a session ends this long after its last refresh.
-/// - `auth.bcrypt-cost` (12, 4–16): work factor of password hashes; 4 only in tests.
-/// - `auth.login-attempts` (5) failed logins per login name and client address within
-///   `auth.login-window` (seconds, 900) before further attempts get 429.
+/// Accounts and sessions: the `auth.*` keys of ``Settings``.
 public struct AuthConfiguration: Sendable {
     /// The signing key as configured; nil when none is (allowed only with ``dev``).
     public var jwtKey: [UInt8]?
-    public var dev = false
-    public var accessTokenLifetime = Duration.seconds(15 * 60)
-    public var guestTokenLifetime = Duration.seconds(60 * 60)
-    public var refreshLifetime = Duration.seconds(30 * 24 * 3600)
-    public var bcryptCost = 12
-    public var loginAttempts = 5
-    public var loginWindow = Duration.seconds(15 * 60)
+    public var dev: Bool
+    public var accessTokenLifetime: Duration
+    public var guestTokenLifetime: Duration
+    public var refreshLifetime: Duration
+    public var bcryptCost: Int
+    public var loginAttempts: Int
+    public var loginWindow: Duration
 
     /// HS256 keys shorter than the hash are weak (and jwt-kit traps on them).
     public static let minimumKeyBytes = 32
 
-    public init() {}
+    /// Every `auth.*` setting at its default.
+    public init() {
+        try! self.init(reader: ConfigReader(provider: InMemoryProvider(name: "defaults", values: [:])))
+    }
 
     public init(reader: ConfigReader) throws {
-        let defaults = AuthConfiguration()
-        self.dev = try reader.flag("auth.dev", default: false)
-        if let key = reader.string(forKey: "auth.jwt-key", isSecret: true) {
+        self.dev = try reader.flag(Settings.authDev)
+        if let key = reader.value(Settings.authJWTKey) {
             self.jwtKey = Array(key.utf8)
-        } else if let file = reader.string(forKey: "auth.jwt-key-file") {
-            self.jwtKey = Array(try HuddleConfiguration.secret(fromFile: file, key: "auth.jwt-key-file").utf8)
+        } else if let file = reader.value(Settings.authJWTKeyFile) {
+            self.jwtKey = Array(try HuddleConfiguration.secret(fromFile: file, setting: Settings.authJWTKeyFile).utf8)
         }
         if let key = self.jwtKey, key.count < Self.minimumKeyBytes {
             throw ConfigurationError(
                 description: "auth.jwt-key (HUDDLE_AUTH_JWT_KEY or HUDDLE_AUTH_JWT_KEY_FILE) must be at least "
                     + "\(Self.minimumKeyBytes) bytes, not \(key.count); make one with `openssl rand -base64 48`")
         }
-        self.accessTokenLifetime = .seconds(
-            try reader.integer("auth.access-ttl", default: 15 * 60, in: 10...(24 * 3600)))
-        self.guestTokenLifetime = .seconds(try reader.integer("auth.guest-ttl", default: 3600, in: 10...(7 * 24 * 3600)))
-        self.refreshLifetime = .seconds(try reader.integer("auth.refresh-ttl", default: 30, in: 1...365) * 24 * 3600)
-        self.bcryptCost = try reader.integer("auth.bcrypt-cost", default: defaults.bcryptCost, in: 4...16)
-        self.loginAttempts = try reader.integer("auth.login-attempts", default: defaults.loginAttempts, in: 1...1000)
-        self.loginWindow = .seconds(try reader.integer("auth.login-window", default: 15 * 60, in: 1...(24 * 3600)))
+        self.accessTokenLifetime = .seconds(try reader.integer(Settings.authAccessTTL, in: 10...(24 * 3600)))
+        self.guestTokenLifetime = .seconds(try reader.integer(Settings.authGuestTTL, in: 10...(7 * 24 * 3600)))
+        self.refreshLifetime = .seconds(try reader.integer(Settings.authRefreshTTL, in: 1...365) * 24 * 3600)
+        self.bcryptCost = try reader.integer(Settings.authBcryptCost, in: 4...16)
+        self.loginAttempts = try reader.integer(Settings.authLoginAttempts, in: 1...1000)
+        self.loginWindow = .seconds(try reader.integer(Settings.authLoginWindow, in: 1...(24 * 3600)))
     }
 
     /// The key to sign with: the configured one, or in dev mode a random one. Throws when

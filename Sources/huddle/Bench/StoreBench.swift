@@ -49,7 +49,8 @@ struct StoreBench: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = try self.options.configuration()
-        if configuration.store == .sqlite && self.options.dataDir == nil {
+        let temporary = try configuration.store == .sqlite && !self.options.isGiven(Settings.dataDir)
+        if temporary {
             configuration.dataDirectory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("huddle-bench-\(UUID().uuidString)").path
         }
@@ -58,7 +59,7 @@ struct StoreBench: AsyncParsableCommand {
         }
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let store = try await BenchStore.open(configuration, logger: logger)
-        defer { if configuration.store == .sqlite && self.options.dataDir == nil {
+        defer { if temporary {
             try? FileManager.default.removeItem(atPath: configuration.dataDirectory)
         } }
         let result = try await store.run { events in try await self.measure(events) }
