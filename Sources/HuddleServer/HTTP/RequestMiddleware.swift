@@ -80,26 +80,16 @@ struct RequestMiddleware: RouterMiddleware {
         return Self.jsonError(apiError, requestID: requestID)
     }
 
+    /// The body of every error: `{"error", "message", "requestId", "fields"?}`.
+    struct ErrorBody: Encodable {
+        var error: String
+        var message: String
+        var requestId: String
+        var fields: [String: String]?
+    }
+
     static func jsonError(_ error: APIError, requestID: String) -> Response {
-        var body = "{\"error\":"
-        JSONText.appendString(error.code, to: &body)
-        body += ",\"message\":"
-        JSONText.appendString(error.message, to: &body)
-        body += ",\"requestId\":"
-        JSONText.appendString(requestID, to: &body)
-        if let fields = error.fields {
-            body += ",\"fields\":{"
-            for (index, (field, message)) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { body += "," }
-                JSONText.appendString(field, to: &body)
-                body += ":"
-                JSONText.appendString(message, to: &body)
-            }
-            body += "}"
-        }
-        body += "}"
         var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
         if let retryAfter = error.retryAfter {
             headers[.retryAfter] = String(retryAfter)
         } else if error.status == .tooManyRequests || error.status == .serviceUnavailable {
@@ -108,7 +98,9 @@ struct RequestMiddleware: RouterMiddleware {
         if error.status == .unauthorized {
             headers[.wwwAuthenticate] = "Bearer"
         }
-        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        let body = ErrorBody(error: error.code, message: error.message, requestId: requestID, fields: error.fields)
+        // Strings and a dictionary of strings always encode.
+        return try! JSONResponse.make(body, status: error.status, headers: headers)
     }
 
     /// Keeps a client's (or load balancer's) id when it is short and plain, so that one id
