@@ -16,7 +16,8 @@ public final class Gateway: Sendable {
         presence: any Presence,
         configuration: GatewayConfiguration,
         logger: Logger,
-        authenticate: @escaping @Sendable (_ accessToken: String) async -> Identity? = { _ in nil }
+        authenticate: @escaping @Sendable (_ accessToken: String) async -> Identity? = { _ in nil },
+        lookUp: @escaping @Sendable (_ userID: String) async throws -> Identity? = { _ in nil }
     ) {
         self.dependencies = GatewayDependencies(
             hub: LocalHub(broker: broker),
@@ -26,7 +27,8 @@ public final class Gateway: Sendable {
             configuration: configuration,
             metrics: GatewayMetrics(),
             logger: logger,
-            authenticate: authenticate
+            authenticate: authenticate,
+            lookUp: lookUp
         )
     }
 
@@ -99,6 +101,37 @@ public final class Gateway: Sendable {
         if case .failure(let error) = outcome {
             // The transport's own errors (a message over the limit) carry its close code.
             throw error
+        }
+    }
+
+    /// A user's account changed (deactivated, demoted, sessions ended, password changed): each of
+    /// their connections on this replica takes on who they are now, or is closed with 4001 when
+    /// they no longer may be here. Commands are decided with the identity as it is then.
+    public func accountChanged(_ userID: String) async {
+        let affected = self.sessions.withLock { Array($0.values) }.filter { $0.identity.id == userID && !$0.identity.isGuest }
+        guard !affected.isEmpty else { return }
+        await self.reidentify(affected)
+    }
+
+    /// Every signed-in connection looks its user up again (account changes may have been missed
+    /// while the broker was reconnecting).
+    public func revalidateAccounts() async {
+        await self.reidentify(self.sessions.withLock { Array($0.values) }.filter { !$0.identity.isGuest })
+    }
+
+    private func reidentify(_ sessions: [Session]) async {
+        for session in sessions {
+            do {
+                if let identity = try await self.dependencies.lookUp(session.identity.id) {
+                    session.reidentify(as: identity)
+                } else {
+                    session.close(.revoked)
+                }
+            } catch {
+                self.dependencies.logger.warning(
+                    "Could not check an account change; the connection keeps its identity",
+                    metadata: ["connection": .string(session.id), "error": "\(error)"])
+            }
         }
     }
 

@@ -10,8 +10,11 @@ public struct GatewayConfiguration: Sendable {
     public var commandBurst = 100
     public var sendQueueLimit = 1024
     public var maxChannelsPerConnection = 100
-    /// Rate-limited or malformed frames in a row before the connection is closed with 1008.
+    /// Rate-limited or malformed frames a connection may send at once before it is closed with
+    /// 1008; after that, one per `violationWindow / violationLimit` seconds.
     public var violationLimit = 20
+    /// Seconds over which `violationLimit` bad frames are allowed (20 per 10 s: 2 a second).
+    public var violationWindow = 10.0
     /// Events read from history per store query during replay and catch-up.
     public var replayPageSize = 500
 

@@ -13,6 +13,9 @@ struct GatewayDependencies: Sendable {
     let logger: Logger
     /// Turns an `auth` frame's access token into an identity; nil when the token is refused.
     let authenticate: @Sendable (_ accessToken: String) async -> Identity?
+    /// A signed-in user as they are now: nil when they are gone or deactivated; throws when the
+    /// store cannot say.
+    let lookUp: @Sendable (_ userID: String) async throws -> Identity?
 }
 
 /// The gateway's metrics, created once (creating a swift-metrics handle costs a registry lookup).

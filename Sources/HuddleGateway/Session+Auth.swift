@@ -35,3 +35,15 @@ extension Session {
         return .ok
     }
 }
+
+extension Session {
+    /// The account behind this connection changed (a role, a name): act as it is now.
+    func reidentify(as identity: Identity) {
+        let changed = self.shared.withLock { shared -> Bool in
+            guard shared.identity.id == identity.id, shared.identity != identity else { return false }
+            shared.identity = identity
+            return true
+        }
+        if changed { self.send(.authenticated(identity)) }
+    }
+}

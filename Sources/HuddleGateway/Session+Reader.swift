@@ -20,12 +20,9 @@ extension Session {
             self.dependencies.metrics.framesIn.increment()
             guard message.size <= configuration.maxMessageSize else { return .messageTooLarge }
             let outcome = await self.handle(message, limits: &limits)
-            if outcome == .violation {
-                limits.violations += 1
-                if limits.violations >= configuration.violationLimit { return .policyViolation }
-            } else {
-                limits.violations = 0
-            }
+            // Counted over time, not in a row: a good frame now and then must not let a
+            // client send bad ones for ever.
+            if outcome == .violation, !limits.violations.take(now: limits.now) { return .policyViolation }
             if self.isClosing { return nil }
         }
         return nil
@@ -39,7 +36,10 @@ extension Session {
     struct ReaderLimits {
         var commands: TokenBucket
         var signals: TokenBucket
-        var violations = 0
+        /// Subscribes and unsubscribes: each sends presence to every member of the channel.
+        var subscriptions: TokenBucket
+        /// Bad or refused frames: `violationLimit` at once, then one per `violationWindow / violationLimit`.
+        var violations: TokenBucket
         let clock = ContinuousClock()
         let start = ContinuousClock.now
 
@@ -48,6 +48,9 @@ extension Session {
             let burst = Double(configuration.commandBurst)
             self.commands = TokenBucket(rate: rate, burst: burst)
             self.signals = TokenBucket(rate: rate, burst: burst)
+            self.subscriptions = TokenBucket(rate: rate, burst: burst)
+            let limit = Double(configuration.violationLimit)
+            self.violations = TokenBucket(rate: limit / configuration.violationWindow, burst: limit)
         }
 
         var now: Double {
@@ -74,10 +77,11 @@ extension Session {
             return .ok
         case "auth":
             return await self.authenticate(frame)
-        case "subscribe":
-            return self.subscribe(frame)
-        case "unsubscribe":
-            return self.unsubscribe(frame)
+        case "subscribe", "unsubscribe":
+            guard limits.subscriptions.take(now: limits.now) else {
+                return self.reject(nil, frame.channel, .rateLimited, "too many subscribes and unsubscribes; slow down")
+            }
+            return frame.type == "subscribe" ? self.subscribe(frame) : self.unsubscribe(frame)
         case "command":
             guard limits.commands.take(now: limits.now) else {
                 return self.reject(frame.id, frame.channel, .rateLimited, "too many commands; slow down")

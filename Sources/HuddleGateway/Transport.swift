@@ -39,6 +39,8 @@ public enum CloseReason: Sendable, Hashable {
     case tryAgainLater
     /// 4000: the client did not read fast enough and its send queue filled up.
     case slowConsumer
+    /// 4001: the account behind the connection was deactivated or its sessions were ended.
+    case revoked
 
     public var code: UInt16 {
         switch self {
@@ -47,6 +49,7 @@ public enum CloseReason: Sendable, Hashable {
         case .serviceRestart: 1012
         case .tryAgainLater: 1013
         case .slowConsumer: 4000
+        case .revoked: 4001
         }
     }
 
@@ -57,6 +60,7 @@ public enum CloseReason: Sendable, Hashable {
         case .serviceRestart: "server restarting"
         case .tryAgainLater: "store unavailable, reconnect later"
         case .slowConsumer: "slow consumer"
+        case .revoked: "access revoked"
         }
     }
 
@@ -68,6 +72,7 @@ public enum CloseReason: Sendable, Hashable {
         case .serviceRestart: "restart"
         case .tryAgainLater: "unavailable"
         case .slowConsumer: "slow_consumer"
+        case .revoked: "revoked"
         }
     }
 }

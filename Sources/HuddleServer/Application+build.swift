@@ -25,6 +25,7 @@ public struct HuddleServer: Sendable {
             services: [
                 BackendsService(backends: self.backends, readiness: self.readiness, logger: self.logger),
                 self.application,
+                AccountWatch(broker: self.backends.broker, gateway: self.gateway, logger: self.logger),
                 PresenceKeeper(
                     gateway: self.gateway, presence: self.backends.presence, broker: self.backends.broker,
                     interval: self.configuration.presenceInterval, logger: self.logger),
@@ -72,7 +73,8 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
     let gateway = Gateway(
         directory: directory, broker: backends.broker, presence: backends.presence,
         configuration: configuration.gateway, logger: logger,
-        authenticate: { token in try? await authority.identity(accessToken: token) })
+        authenticate: { token in try? await authority.identity(accessToken: token) },
+        lookUp: { userID in try await authority.identity(userID: userID) })
 
     let router = buildRouter(
         configuration: configuration, gateway: gateway, readiness: readiness, backends: backends, apps: apps,
@@ -111,6 +113,7 @@ func buildRouter(
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestMiddleware(logger: logger))
+    router.add(middleware: RequestGuard(origins: configuration.allowedOrigins))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger))
     router.add(middleware: IdentityMiddleware(authority: accounts.authority))
     OperationsRoutes(readiness: readiness, backendsHealthy: backends.isHealthy).register(on: router)
@@ -119,25 +122,17 @@ func buildRouter(
     }
     AuthRoutes(authority: accounts.authority, registry: accounts.registry, trustedProxies: configuration.trustedProxies)
         .register(on: router)
-    UserRoutes(registry: accounts.registry).register(on: router)
+    UserRoutes(registry: accounts.registry, changes: AccountChanges(broker: backends.broker)).register(on: router)
     router.ws("api/v1/realtime") { request, _ in
         guard readiness.state != .draining else {
             throw APIError(.serviceUnavailable, "This replica is shutting down; reconnect.")
         }
         return .upgrade([:])
     } onUpgrade: { inbound, outbound, context in
-        let name = context.request.uri.queryParameters.get("name").flatMap(displayName)
+        let name = context.request.uri.queryParameters.get("name").flatMap(AccountValidation.displayName)
         let identity = await accounts.authority.identity(atUpgrade: context.request)
         try await gateway.handle(
             inbound: inbound, outbound: outbound, channel: context.requestContext.channel, name: name, identity: identity)
     }
     return router
-}
-
-/// A display name a client asked for: 1–40 characters, no control characters, trimmed.
-func displayName(_ text: String) -> String? {
-    let trimmed = text.trimmingSpaces
-    guard (1...40).contains(trimmed.count), !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-    else { return nil }
-    return trimmed
 }

@@ -23,7 +23,12 @@ import Testing
     @Test func passwordsAndDisplayNames() {
         #expect(!AccountValidation.isValidPassword("123456789"))
         #expect(AccountValidation.isValidPassword("1234567890"))
-        #expect(!AccountValidation.isValidPassword(String(repeating: "x", count: 201)))
+        #expect(!AccountValidation.isValidPassword(String(repeating: "x", count: 73)), "73 bytes: bcrypt would ignore the end")
+        #expect(AccountValidation.isValidPassword(String(repeating: "x", count: 72)))
+        #expect(!AccountValidation.isValidPassword(String(repeating: "é", count: 37)), "37 characters, 74 bytes")
+        #expect(!AccountValidation.isValidPassword(String(repeating: "\u{0}", count: 10)), "NUL is not a password")
+        #expect(AccountValidation.displayName("a" + String(repeating: "\u{301}", count: 1_000)) == nil, "one character, 2 KB")
+        #expect(AccountValidation.email(String(repeating: "é", count: 60) + "@example.com") == nil, "over 64 bytes before the @")
         #expect(AccountValidation.displayName("  Ada L. ") == "Ada L.")
         #expect(AccountValidation.displayName("   ") == nil)
         #expect(AccountValidation.displayName("bell\u{7}") == nil)

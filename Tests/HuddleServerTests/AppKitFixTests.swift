@@ -117,3 +117,42 @@ import Testing
         #expect(!RejectionCode.locked.isClientMistake)
     }
 }
+
+@Suite struct RevocationTests {
+    @Test func aDeactivatedUsersConnectionsAreClosedWith4001() async throws {
+        let fixture = GatewayFixture()
+        let client = fixture.connect()
+        _ = try await client.next("welcome")
+        try client.send(["type": "auth", "token": "user:ada"])
+        _ = try await client.next("authenticated")
+        let bystander = fixture.connect()
+        _ = try await bystander.next("welcome")
+
+        await fixture.gateway.accountChanged("u-ada")  // not in `users`: deactivated
+        #expect(try await client.closeReason() == .revoked)
+        try bystander.send(["type": "ping", "id": "still"])
+        #expect(try await bystander.next("pong")["id"] as? String == "still", "a guest is not affected")
+        bystander.disconnect()
+    }
+
+    @Test func aDemotedUserActsWithTheirRoleAsItIsNow() async throws {
+        let fixture = GatewayFixture()
+        let client = fixture.connect()
+        _ = try await client.next("welcome")
+        try client.send(["type": "auth", "token": "admin:bo"])
+        #expect(try await client.next("authenticated")["role"] as? String == "admin")
+
+        let demoted = Identity(id: "a-bo", name: "Bo", role: .user, username: "bo")
+        fixture.users.set(demoted)
+        await fixture.gateway.accountChanged("a-bo")
+        #expect(try await client.next("authenticated")["role"] as? String == "user")
+
+        let owner = Identity(id: "u-cai", name: "Cai", role: .user, username: "cai")
+        let id = try await fixture.boards.create(name: "Cai's", owner: owner)
+        try client.send([
+            "type": "command", "id": "r", "channel": "board:\(id)", "name": "renameBoard", "data": ["name": "Mine now"],
+        ])
+        #expect(try await client.next("error")["code"] as? String == "forbidden")
+        client.disconnect()
+    }
+}

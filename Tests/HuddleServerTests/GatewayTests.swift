@@ -185,6 +185,33 @@ import Testing
         #expect(try await client.closeReason() == .policyViolation)
     }
 
+    /// A good frame between bad ones does not reset the count: 30 bad frames at once, each
+    /// followed by a ping, are more than the 20 allowed in 10 s.
+    @Test func badFramesAreCountedOverTimeNotInARow() async throws {
+        let fixture = GatewayFixture()
+        let client = fixture.connect()
+        _ = try await client.next("welcome")
+        for n in 0..<30 {
+            client.sendText("{")
+            try client.send(["type": "ping", "id": "p\(n)"])
+        }
+        #expect(try await client.closeReason() == .policyViolation)
+    }
+
+    @Test func subscribeChurnIsRateLimited() async throws {
+        let fixture = GatewayFixture {
+            $0.commandsPerSecond = 1
+            $0.commandBurst = 4
+        }
+        let client = fixture.connect()
+        _ = try await client.next("welcome")
+        for _ in 0..<3 {
+            try fixture.subscribe(client, "counter:churn")
+            try client.send(["type": "unsubscribe", "channel": "counter:churn"])
+        }
+        #expect(try await client.next("error")["code"] as? String == "rate_limited")
+    }
+
     @Test func oversizedMessagesCloseWith1009() async throws {
         let fixture = GatewayFixture { $0.maxMessageSize = 1024 }
         let client = fixture.connect()

@@ -146,7 +146,7 @@ public struct BoardState: Sendable, Hashable {
     /// A board's name without surrounding white space: 1 to 80 characters, no control characters.
     static func checked(name: String) throws(CommandRejection) -> String {
         let trimmed = String(name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-        guard (1...80).contains(trimmed.count), !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        guard (1...80).contains(trimmed.count), trimmed.utf8.count <= BoardLimits.nameBytes, !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw .badRequest("a board's name is 1 to 80 characters, without control characters") }
         return trimmed
     }
@@ -184,8 +184,8 @@ public struct BoardState: Sendable, Hashable {
     }
 
     private static func check(text: String) throws(CommandRejection) {
-        guard text.count <= BoardLimits.textLength else {
-            throw .badRequest("a box holds at most \(BoardLimits.textLength) characters")
+        guard text.count <= BoardLimits.textLength, text.utf8.count <= BoardLimits.textBytes else {
+            throw .badRequest("a box holds at most \(BoardLimits.textLength) characters (\(BoardLimits.textBytes) bytes)")
         }
     }
 

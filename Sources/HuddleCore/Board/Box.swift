@@ -38,6 +38,11 @@ public enum BoardLimits {
     public static let canvas = 0.0...10_000.0
     public static let size = 20.0...4_000.0
     public static let textLength = 2_000
+    /// A box's text in bytes of UTF-8: what protects the store (a character may be one letter
+    /// with a million combining marks).
+    public static let textBytes = 8_000
+    /// A board's name in bytes of UTF-8 (80 characters are what people see).
+    public static let nameBytes = 320
     public static let maxBoxes = 2_000
     /// A box moved by someone in the last 2 s cannot be moved or edited by anyone else.
     public static let softLockMilliseconds: Int64 = 2_000

@@ -120,6 +120,13 @@ struct SessionAuthority: Sendable {
         return Identity(user: user)
     }
 
+    /// A user as they are now, for connections that already authenticated: nil when the
+    /// account is gone or deactivated.
+    func identity(userID: String) async throws -> Identity? {
+        guard let user = try await self.accounts.user(id: userID), user.active else { return nil }
+        return Identity(user: user)
+    }
+
     /// The identity of a live refresh-token session, without rotating it (a WebSocket upgrade
     /// that carries the cookie).
     func identity(refreshToken: String) async throws -> Identity? {

@@ -6,6 +6,7 @@ import Logging
 /// the user themselves); only admins create and change them.
 struct UserRoutes {
     let registry: UserRegistry
+    let changes: AccountChanges
 
     static let pageLimit = 200
 
@@ -55,6 +56,8 @@ struct UserRoutes {
             guard let updated = try await self.registry.update(id: target.id, changes) else {
                 throw APIError(.notFound, "No such user.")
             }
+            // Before answering: the admin's "done" means the user's sockets have been told.
+            await self.changes.announce(updated.id)
             context.logger.info(
                 "Admin changed a user",
                 metadata: [

@@ -24,6 +24,9 @@ public struct HuddleConfiguration: Sendable {
     public var redis: RedisSettings?
     public var gateway: GatewayConfiguration
     public var auth: AuthConfiguration
+    /// Pages of other origins allowed to use the session cookie and the WebSocket (key
+    /// `public-origins`); the server's own origin always is.
+    public var allowedOrigins: AllowedOrigins
     /// Proxies whose `X-Forwarded-For` is believed (for the login throttle's client address).
     public var trustedProxies = TrustedProxies.none
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
@@ -66,6 +69,7 @@ public struct HuddleConfiguration: Sendable {
             self.trustedProxies = try TrustedProxies(parsing: proxies)
         }
         self.auth = try AuthConfiguration(reader: reader)
+        self.allowedOrigins = AllowedOrigins(parsing: reader.value(Settings.publicOrigins))
         self.redis = try Self.redisSettings(reader)
         if let redis = self.redis, redis.password == nil, try !reader.flag(Settings.allowInsecureRedis) {
             throw ConfigurationError(

@@ -75,6 +75,10 @@ public enum Settings {
         "trusted-proxies",
         help: "load balancers (addresses or CIDR ranges, comma separated) whose `X-Forwarded-For` names the client ([details](docs/SECURITY.md))")
 
+    public static let publicOrigins = Setting(
+        "public-origins",
+        help: "origins besides the server's own (`https://huddle.example.com`, comma separated) whose pages may use the session cookie and the WebSocket")
+
     public static let all: [Setting] = [
         host, port, dataDir, publicDir, logLevel, store,
         postgresURL, postgresHost, postgresPort, postgresUser, postgresDatabase, postgresPassword, postgresPasswordFile,
@@ -84,7 +88,7 @@ public enum Settings {
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
         authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authRefreshTTL, authBcryptCost, authLoginAttempts,
         authLoginWindow,
-        drainDelay, trustedProxies,
+        drainDelay, trustedProxies, publicOrigins,
     ]
 
     /// The setting a flag spells (`--port`), if any.

@@ -21,6 +21,11 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext, AuthRe
     /// that an inner one identified.
     let requestLog = RequestLogNotes()
 
+    /// JSON bodies only when declared JSON.
+    public var requestDecoder: JSONRequestDecoder { JSONRequestDecoder() }
+    /// Bytes a request body may have (413 past it): a board command is at most a few KB.
+    public var maxUploadSize: Int { 256 * 1024 }
+
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()

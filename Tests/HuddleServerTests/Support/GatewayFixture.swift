@@ -2,6 +2,7 @@ import HuddleCore
 @testable import HuddleGateway
 @testable import HuddleServer
 import Logging
+import Synchronization
 
 /// A gateway on in-memory backends with the Board and Counter apps, ``Notes`` (`note:*`) and
 /// ``Rooms`` (`room:*`).
@@ -18,6 +19,9 @@ struct GatewayFixture {
     let rooms = Rooms()
     let counter: CounterApp
     let boards: BoardRoutes
+    /// The accounts as they are now, for the gateway's look-ups after an account change: a user
+    /// missing here is gone or deactivated.
+    let users = Users()
 
     init(presence: any Presence = InProcessPresence(), configure: (inout GatewayConfiguration) -> Void = { _ in }) {
         self.presence = presence
@@ -31,7 +35,7 @@ struct GatewayFixture {
         let directory = ChannelDirectory([self.boards.app, self.notes, self.counter, self.rooms])
         self.gateway = Gateway(
             directory: directory, broker: self.broker, presence: self.presence, configuration: configuration, logger: logger,
-            authenticate: Self.identity(forToken:))
+            authenticate: Self.identity(forToken:), lookUp: { [users] id in users.now[id] })
     }
 
     func connect(
@@ -65,5 +69,16 @@ struct GatewayFixture {
         var frame: [String: Any] = ["type": "subscribe", "channel": channel]
         if let since { frame["since"] = since }
         try connection.send(frame)
+    }
+}
+
+/// The fixture's accounts, shared by its gateway's look-ups.
+final class Users: Sendable {
+    private let table = Mutex<[String: Identity]>([:])
+
+    var now: [String: Identity] { self.table.withLock { $0 } }
+
+    func set(_ identity: Identity) {
+        self.table.withLock { $0[identity.id] = identity }
     }
 }

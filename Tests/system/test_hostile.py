@@ -1,0 +1,189 @@
+"""Hostile input against the real binary: what an attacker tried (issue "Hostile input and
+revoked access") and what must hold. Each case failed before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+
+import requests
+import websocket
+
+from conftest import AUTH_ENV
+
+HTTP_TIMEOUT = 30
+JSON = {"Content-Type": "application/json"}
+
+
+def rand() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def assert_json_error(r: requests.Response, status: int, error: str | None = None) -> dict:
+    assert r.status_code == status, (r.status_code, r.text[:300])
+    body = r.json()
+    assert body["requestId"] == r.headers["X-Request-Id"]
+    if error:
+        assert body["error"] == error, body
+    return body
+
+
+def guest_token(h) -> str:
+    r = requests.post(h.url("/api/v1/auth/guest"), timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200, r.text
+    return r.json()["accessToken"]
+
+
+def test_a_body_over_the_limit_is_413_with_a_json_error(huddle):
+    r = requests.post(huddle.url("/api/v1/auth/login"), data=b'{"login":"' + b"a" * (3 << 20) + b'"}', headers=JSON,
+                      timeout=HTTP_TIMEOUT)
+    assert_json_error(r, 413, "payload_too_large")
+    assert requests.get(huddle.url("/health/live"), timeout=HTTP_TIMEOUT).status_code == 200
+
+
+def test_control_bytes_in_a_path_are_400_not_a_file(huddle):
+    r = requests.get(huddle.url("/js/board-api.js%00.html"), timeout=HTTP_TIMEOUT)
+    assert_json_error(r, 400, "bad_request")
+    assert requests.get(huddle.url("/js/board-api.js"), timeout=HTTP_TIMEOUT).status_code == 200
+
+
+def test_every_response_carries_security_headers(huddle):
+    for path in ("/", "/board.html", "/api/v1/counters/x", "/no-such-page"):
+        r = requests.get(huddle.url(path), timeout=HTTP_TIMEOUT)
+        csp = r.headers.get("Content-Security-Policy", "")
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, (path, r.headers)
+        assert r.headers.get("X-Content-Type-Options") == "nosniff", path
+        assert r.headers.get("Referrer-Policy") == "same-origin", path
+
+
+def test_login_csrf_a_form_post_or_another_sites_page_cannot_sign_anyone_in(huddle):
+    name = f"u{rand()}"
+    body = {"username": name, "email": f"{name}@example.com", "password": "correct horse battery"}
+    assert requests.post(huddle.url("/api/v1/auth/register"), json=body, timeout=HTTP_TIMEOUT).status_code == 201
+    form = f'{{"login":"{name}","password":"correct horse battery"}}'
+    # A body not declared JSON (what a cross-site form sends: text/plain) is refused...
+    r = requests.post(huddle.url("/api/v1/auth/login"), data=form, headers={"Content-Type": "text/plain"},
+                      timeout=HTTP_TIMEOUT)
+    assert_json_error(r, 415, "unsupported_media_type")
+    assert "Set-Cookie" not in r.headers
+    # ...and so is JSON from another site's page, with or without a readable body type.
+    for content_type in ("application/json", "text/plain"):
+        r = requests.post(huddle.url("/api/v1/auth/login"), data=form,
+                          headers={"Content-Type": content_type, "Origin": "https://evil.example"}, timeout=HTTP_TIMEOUT)
+        assert_json_error(r, 403, "cross_origin")
+        assert "Set-Cookie" not in r.headers
+    r = requests.post(huddle.url("/api/v1/auth/refresh"), headers={"Origin": "https://evil.example"}, timeout=HTTP_TIMEOUT)
+    assert_json_error(r, 403, "cross_origin")
+    # The server's own page, and a client that is no page at all, may.
+    own = f"http://{huddle.host}:{huddle.port}"
+    r = requests.post(huddle.url("/api/v1/auth/login"), data=form, headers={**JSON, "Origin": own}, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200, r.text
+    assert requests.post(huddle.url("/api/v1/auth/login"), data=form, headers=JSON, timeout=HTTP_TIMEOUT).status_code == 200
+
+
+def test_the_websocket_upgrade_refuses_another_sites_page(huddle):
+    url = f"ws://{huddle.host}:{huddle.port}/api/v1/realtime"
+    try:
+        websocket.create_connection(url, origin="https://evil.example", timeout=10).close()
+        raise AssertionError("a page of another site opened the WebSocket")
+    except websocket.WebSocketBadStatusException as refused:
+        # The WebSocket layer answers every refused upgrade with a bare 400.
+        assert refused.status_code in (400, 403), refused
+    ws = websocket.create_connection(url, origin=f"http://{huddle.host}:{huddle.port}", timeout=10)
+    ws.close()
+
+
+def test_text_limits_are_in_bytes(huddle):
+    token = guest_token(huddle)
+    auth = {**JSON, "Authorization": f"Bearer {token}"}
+    r = requests.post(huddle.url("/api/v1/boards"), json={"name": "x" * 200_000}, headers=auth, timeout=HTTP_TIMEOUT)
+    assert_json_error(r, 400)
+    r = requests.post(huddle.url("/api/v1/boards"), json={"name": "a" + "\u0301" * 1000}, headers=auth, timeout=HTTP_TIMEOUT)
+    assert_json_error(r, 400)
+    board = requests.post(huddle.url("/api/v1/boards"), json={"name": "Plan"}, headers=auth, timeout=HTTP_TIMEOUT).json()
+    combining = "a" + "\u0301" * 20_000  # one character, 40 KB
+    r = requests.post(huddle.url(f"/api/v1/boards/{board['id']}/commands"),
+                      json={"name": "addBox", "data": {"text": combining}}, headers=auth, timeout=HTTP_TIMEOUT)
+    assert_json_error(r, 400, "bad_request")
+    assert requests.get(huddle.url(f"/api/v1/boards/{board['id']}"), timeout=HTTP_TIMEOUT).json()["boxCount"] == 0
+
+
+def test_passwords_are_at_most_72_bytes_and_never_nul(huddle):
+    for password in ("\u0000" * 10, "é" * 40, "x" * 1_000_000):
+        name = f"u{rand()}"
+        r = requests.post(huddle.url("/api/v1/auth/register"), headers=JSON, timeout=HTTP_TIMEOUT,
+                          json={"username": name, "email": f"{name}@example.com", "password": password})
+        body = assert_json_error(r, 413 if len(password) > 100_000 else 400)
+        if r.status_code == 400:
+            assert "password" in body["fields"], body
+
+
+def test_a_display_name_of_combining_marks_is_refused(huddle):
+    name = f"u{rand()}"
+    r = requests.post(huddle.url("/api/v1/auth/register"), headers=JSON, timeout=HTTP_TIMEOUT,
+                      json={"username": name, "email": f"{name}@example.com", "password": "correct horse battery",
+                            "displayName": "a" + "\u0301" * 30_000})
+    body = assert_json_error(r, 400)
+    assert "displayName" in body["fields"], body
+
+
+def login(h, name: str, password: str) -> str:
+    r = requests.post(h.url("/api/v1/auth/login"), json={"login": name, "password": password}, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200, r.text
+    return r.json()["accessToken"]
+
+
+def close_code(ws: websocket.WebSocket) -> int | None:
+    """Reads until the server's close frame and returns its code."""
+    while True:
+        opcode, frame = ws.recv_data_frame(True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            return int.from_bytes(frame.data[:2], "big") if len(frame.data) >= 2 else None
+
+
+def test_a_deactivated_user_loses_their_open_websocket_and_a_demoted_one_their_rights(huddle_factory, huddle_bin, tmp_path):
+    data_dir = tmp_path / "revoke"
+    data_dir.mkdir()
+    # The first admin, before the server starts (the command line opens the store itself).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUDDLE_")}
+    created = subprocess.run(
+        [str(huddle_bin), "user", "create", "--admin", "--username", "chief", "--email", "chief@example.com",
+         "--data-dir", str(data_dir)],
+        input="admin password 1\n", env={**env, **AUTH_ENV}, capture_output=True, text=True, timeout=120)
+    assert created.returncode == 0, created.stdout + created.stderr
+    h = huddle_factory(data_dir)
+    chief = {"Authorization": f"Bearer {login(h, 'chief', 'admin password 1')}"}
+    ids = {}
+    for name in ("deputy", "other"):
+        r = requests.post(h.url("/api/v1/users"), headers=chief, timeout=HTTP_TIMEOUT,
+                          json={"username": name, "email": f"{name}@example.com", "password": "deputy password", "role": "admin"})
+        assert r.status_code == 201, r.text
+        ids[name] = r.json()["id"]
+    deputy = login(h, "deputy", "deputy password")
+    other = {"Authorization": f"Bearer {login(h, 'other', 'deputy password')}"}
+    board = requests.post(h.url("/api/v1/boards"), json={"name": "Not theirs"}, headers=other, timeout=HTTP_TIMEOUT).json()
+
+    ws = websocket.create_connection(h.ws_url, header=[f"Authorization: Bearer {deputy}"], timeout=15)
+    frames = [json.loads(ws.recv()) for _ in range(2)]
+    assert frames[1]["type"] == "authenticated" and frames[1]["role"] == "admin", frames
+
+    # Demoted: the socket stays, and is told who it is now; an admin's power is gone.
+    r = requests.patch(h.url(f"/api/v1/users/{ids['deputy']}"), json={"role": "user"}, headers=chief, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200, r.text
+    seen = json.loads(ws.recv())
+    assert seen["type"] == "authenticated" and seen["role"] == "user", seen
+    ws.send(json.dumps({"type": "command", "id": "rename", "channel": f"board:{board['id']}", "name": "renameBoard",
+                        "data": {"name": "Taken over"}}))
+    refusal = json.loads(ws.recv())
+    while refusal.get("id") != "rename":
+        refusal = json.loads(ws.recv())
+    assert refusal["type"] == "error" and refusal["code"] == "forbidden", refusal
+
+    # Deactivated: the socket is closed with 4001.
+    r = requests.patch(h.url(f"/api/v1/users/{ids['deputy']}"), json={"active": False}, headers=chief, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200, r.text
+    assert close_code(ws) == 4001
+    assert requests.get(h.url(f"/api/v1/boards/{board['id']}"), timeout=HTTP_TIMEOUT).json()["name"] == "Not theirs"
