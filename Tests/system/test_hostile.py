@@ -187,3 +187,14 @@ def test_a_deactivated_user_loses_their_open_websocket_and_a_demoted_one_their_r
     assert r.status_code == 200, r.text
     assert close_code(ws) == 4001
     assert requests.get(h.url(f"/api/v1/boards/{board['id']}"), timeout=HTTP_TIMEOUT).json()["name"] == "Not theirs"
+
+
+def test_the_data_directory_and_database_files_are_the_owners_only(huddle_factory, tmp_path):
+    data_dir = tmp_path / "fresh" / "data"
+    h = huddle_factory(data_dir)
+    assert requests.post(h.url("/api/v1/counters/x/increment"), timeout=HTTP_TIMEOUT).status_code == 200
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    files = sorted(data_dir.glob("huddle.sqlite*"))
+    assert files, list(data_dir.iterdir())
+    for path in files:
+        assert path.stat().st_mode & 0o777 == 0o600, (path, oct(path.stat().st_mode))

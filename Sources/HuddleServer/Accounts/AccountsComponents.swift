@@ -11,7 +11,7 @@ struct AccountsComponents: Sendable {
     static func make(
         _ configuration: AuthConfiguration, signingKey: [UInt8], accounts: any Accounts, logger: Logger
     ) async throws -> AccountsComponents {
-        let registry = UserRegistry(accounts: accounts, bcryptCost: configuration.bcryptCost)
+        let registry = UserRegistry(accounts: accounts, bcryptCost: configuration.bcryptCost, hashQueue: configuration.hashQueue)
         let tokens = await AccessTokens(
             key: signingKey, accessLifetime: configuration.accessTokenLifetime,
             guestLifetime: configuration.guestTokenLifetime)

@@ -14,6 +14,8 @@ public struct AuthConfiguration: Sendable {
     public var guestTokenLifetime: Duration
     public var refreshLifetime: Duration
     public var bcryptCost: Int
+    /// Password hashes waiting or running at once before logins get 503.
+    public var hashQueue: Int
     public var loginAttempts: Int
     public var loginWindow: Duration
 
@@ -41,6 +43,7 @@ public struct AuthConfiguration: Sendable {
         self.guestTokenLifetime = .seconds(try reader.integer(Settings.authGuestTTL, in: 10...(7 * 24 * 3600)))
         self.refreshLifetime = .seconds(try reader.integer(Settings.authRefreshTTL, in: 1...365) * 24 * 3600)
         self.bcryptCost = try reader.integer(Settings.authBcryptCost, in: 4...16)
+        self.hashQueue = try reader.integer(Settings.authHashQueue, in: 1...100_000)
         self.loginAttempts = try reader.integer(Settings.authLoginAttempts, in: 1...1000)
         self.loginWindow = .seconds(try reader.integer(Settings.authLoginWindow, in: 1...(24 * 3600)))
     }

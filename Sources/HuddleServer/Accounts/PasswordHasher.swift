@@ -1,17 +1,57 @@
+import HTTPTypes
 import HummingbirdBcrypt
+import NIOCore
 import NIOPosix
+import Synchronization
 
-/// bcrypt on NIO's thread pool: a hash takes a quarter of a second at cost 12, which must not
-/// stall the cooperative pool that runs every request and WebSocket.
+/// bcrypt on threads of its own: a hash takes a quarter of a second at cost 12. Not on the
+/// cooperative pool (it runs every request and WebSocket), and not on NIO's shared thread pool
+/// either, where SQLite runs: a flood of logins there made every store request wait behind it.
+/// At most `queueLimit` hashes wait or run at once; past that a login or registration is
+/// answered 503 with `Retry-After` at once instead of queueing without bound.
 struct PasswordHasher: Sendable {
     let cost: Int
+    private let gate: HashGate
+
+    init(cost: Int, queueLimit: Int) {
+        self.cost = cost
+        self.gate = HashGate(limit: queueLimit)
+    }
 
     func hash(_ password: String) async throws -> String {
         let cost = UInt8(self.cost)
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        return try await self.gate.run { Bcrypt.hash(password, cost: cost) }
     }
 
     func verify(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        try await self.gate.run { Bcrypt.verify(password, hash: hash) }
     }
+}
+
+/// Counts the hashes in flight and runs them on ``BcryptThreads``.
+private final class HashGate: Sendable {
+    let limit: Int
+    private let inFlight = Atomic<Int>(0)
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
+        guard self.inFlight.add(1, ordering: .relaxed).newValue <= self.limit else {
+            self.inFlight.subtract(1, ordering: .relaxed)
+            throw APIError(.serviceUnavailable, "Too many sign-ins at once; try again in a moment.", retryAfter: 1)
+        }
+        defer { self.inFlight.subtract(1, ordering: .relaxed) }
+        return try await BcryptThreads.pool.runIfActive(work)
+    }
+}
+
+/// One pool for the process, a thread per core: bcrypt is pure computation.
+private enum BcryptThreads {
+    static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount))
+        pool.start()
+        return pool
+    }()
 }

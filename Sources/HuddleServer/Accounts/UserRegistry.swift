@@ -12,9 +12,12 @@ public struct UserRegistry: Sendable {
     let passwords: PasswordHasher
     let clock: @Sendable () -> Int64
 
-    init(accounts: any Accounts, bcryptCost: Int, clock: @escaping @Sendable () -> Int64 = WallClock.millisecondsSince1970) {
+    init(
+        accounts: any Accounts, bcryptCost: Int, hashQueue: Int,
+        clock: @escaping @Sendable () -> Int64 = WallClock.millisecondsSince1970
+    ) {
         self.accounts = accounts
-        self.passwords = PasswordHasher(cost: bcryptCost)
+        self.passwords = PasswordHasher(cost: bcryptCost, queueLimit: hashQueue)
         self.clock = clock
     }
 

@@ -64,6 +64,9 @@ public enum Settings {
     public static let authGuestTTL = Setting("auth.guest-ttl", default: "3600", help: "seconds a guest token is valid (guests cannot refresh)")
     public static let authRefreshTTL = Setting("auth.refresh-ttl", default: "30", help: "days a session lasts after its last refresh")
     public static let authBcryptCost = Setting("auth.bcrypt-cost", default: "12", help: "bcrypt work factor (4–16)")
+    public static let authHashQueue = Setting(
+        "auth.hash-queue", default: "64",
+        help: "password hashes (logins, registrations) waiting or running at once; past it 503 with `Retry-After`")
     public static let authLoginAttempts = Setting(
         "auth.login-attempts", default: "5", help: "failed logins per login name and address before 429")
     public static let authLoginWindow = Setting("auth.login-window", default: "900", help: "seconds those failures are counted over")
@@ -86,7 +89,7 @@ public enum Settings {
         redisURL, redisSentinels, redisMasterName, redisUsername, redisPassword, redisPasswordFile, redisSentinelPassword,
         redisSentinelPasswordFile, redisKeyPrefix, redisWaitReplicas, redisWaitTimeout, allowInsecureRedis,
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
-        authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authRefreshTTL, authBcryptCost, authLoginAttempts,
+        authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts,
         authLoginWindow,
         drainDelay, trustedProxies, publicOrigins,
     ]

@@ -39,7 +39,8 @@ public func createUser(
     role: Role, logger: Logger
 ) async throws -> User {
     try await Backends.withPrepared(configuration, logger: logger) { backends in
-        try await UserRegistry(accounts: backends.accounts, bcryptCost: configuration.auth.bcryptCost).create(
+        try await UserRegistry(
+            accounts: backends.accounts, bcryptCost: configuration.auth.bcryptCost, hashQueue: configuration.auth.hashQueue).create(
             username: username, email: email, password: password, displayName: displayName, role: role)
     }
 }

@@ -68,6 +68,10 @@ struct Backends: Sendable {
                 accounts: InMemoryAccounts(), preparedAtOpen: true, prepare: {}, run: {}, isHealthy: { true }, close: {})
         case .sqlite:
             let path = try Self.prepareDataDirectory(configuration.dataDirectory) + "/huddle.sqlite"
+            // Readable by this user only; SQLite gives its -wal and -shm files the same mode.
+            if !FileManager.default.fileExists(atPath: path) {
+                FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
             let database = try await SQLiteStorage.open(path: path, logger: logger)
             logger.info("Opened the embedded database", metadata: ["path": .string(path)])
             return Backends(
@@ -89,10 +93,12 @@ struct Backends: Sendable {
         }
     }
 
-    /// Creates the data directory on first run and returns its path.
+    /// Creates the data directory on first run (for this user only: it holds every account's
+    /// password hash) and returns its path.
     private static func prepareDataDirectory(_ path: String) throws -> String {
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ConfigurationError(description: "cannot create the data directory \(path): \(error)")
         }
