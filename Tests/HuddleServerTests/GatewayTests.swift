@@ -176,6 +176,21 @@ import Testing
         #expect(try await client.next()["code"] as? String == "bad_request")
     }
 
+    /// A wrong-typed or unusable value is named, not answered with a nesting limit.
+    @Test func aBadFieldIsNamedInTheError() async throws {
+        let fixture = GatewayFixture()
+        let client = fixture.connect()
+        _ = try await client.next("welcome")
+        client.sendText(#"{"type":"subscribe","channel":"counter:x","since":"soon"}"#)
+        #expect((try await client.next("error")["message"] as? String)?.contains("'since' must be a whole number") == true)
+        client.sendText(#"{"type":"subscribe","channel":"counter:x","since":1e309}"#)
+        let message = try await client.next("error")["message"] as? String
+        #expect(message?.contains("a number out of range") == true, "\(message ?? "")")
+        client.sendText(#"{"id":"x"}"#)
+        #expect((try await client.next("error")["message"] as? String)?.contains("'type' is missing") == true)
+        client.disconnect()
+    }
+
     @Test func persistentAbuseClosesWithPolicyViolation() async throws {
         let fixture = GatewayFixture()
         let client = fixture.connect()
