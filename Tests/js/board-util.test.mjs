@@ -109,7 +109,9 @@ test('member colours are stable and distinct enough; initials', () => {
   assert.notEqual(hueForId('conn-1'), hueForId('conn-2'));
   assert.ok(hueForId('') >= 0 && hueForId('x') < 360);
   assert.match(colorForId('k1'), /^hsl\(\d+ 65% 42%\)$/);
-  assert.equal(initials('Ada k3'), 'AK');
+  assert.equal(initials('Ada k3'), 'Ad');
+  assert.equal(initials('Zoe 5x'), 'Zo');
+  assert.equal(initials('Ada Lovelace'), 'AL');
   assert.equal(initials('bob'), 'B');
   assert.equal(initials('  mary   ann  lee '), 'ML');
   assert.equal(initials(''), '?');
