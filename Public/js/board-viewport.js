@@ -65,7 +65,11 @@ export class Viewport {
     if (!rect) return this.set({ x: 0, y: 0, zoom: this.#view.zoom });
     const size = this.size();
     const margin = Math.min(40, size.width / 10);
-    this.set(fitView(rect, size, { margin, max: 1 }));
+    const view = fitView(rect, size, { margin, max: 1 });
+    // Content near the board's corner: show the corner, not the grey beyond it.
+    view.x = Math.max(view.x, -margin / view.zoom);
+    view.y = Math.max(view.y, -margin / view.zoom);
+    this.set(view);
   }
 
   /** Centres the view on board point `x, y` (keeping the zoom). */
