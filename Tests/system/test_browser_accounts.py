@@ -198,6 +198,7 @@ def test_an_admin_lists_creates_deactivates_and_changes_roles(huddle_factory, hu
 
     # The deactivated user cannot log in.
     driver.find_element(By.ID, "nav-logout").click()
+    wait_for(driver, lambda d: d.find_element(By.ID, "account-nav").get_attribute("data-state") == "signed-out", "logged out")
     driver.get(f"{h.base_url}/login.html")
     fill(driver, {"login": "worker", "password": "worker password"})
     driver.find_element(By.ID, "submit").click()

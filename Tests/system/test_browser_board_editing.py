@@ -6,6 +6,7 @@ fixture are those of test_browser_board.py; every wait has a generous upper boun
 from __future__ import annotations
 
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -182,3 +183,50 @@ def test_several_boxes_move_and_recolour_together(huddle, browsers):
     assert box_data(other, far, "color") != "#fecaca"
     driver.find_element(By.ID, "undo").click()
     wait_for(other, lambda d: box_data(d, a, "color") == box_data(d, b, "color") == "#fde68a", "both colours undone")
+
+
+def test_a_cursor_out_of_view_has_an_edge_marker_that_goes_there(huddle, browsers):
+    board = create_board(huddle, "Far away")
+    first, second = browsers(), browsers()
+    open_board(first, huddle, board["id"])
+    open_board(second, huddle, board["id"])
+    wait_for(first, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#presence-list .avatar")) == 2, "two avatars")
+
+    # The second window looks far to the right and points there.
+    viewport = second.find_element(By.ID, "viewport")
+    for _ in range(6):
+        ActionChains(second).scroll_from_origin(ScrollOrigin.from_element(viewport), 1500, 0).perform()
+    member = second.find_element(By.CSS_SELECTOR, "#presence-list .avatar.is-you").get_attribute("data-member-id")
+
+    def marker(d):
+        ActionChains(second, duration=50).move_to_element_with_offset(viewport, 10, 10).move_by_offset(5, 5).perform()
+        found = d.find_elements(By.CSS_SELECTOR, f'.edge-marker[data-member-id="{member}"]')
+        return found[0] if found and found[0].is_displayed() else None
+
+    found = wait_for(first, marker, "an edge marker for the cursor out of view")
+    assert found.get_attribute("data-side") == "right"
+    found.click()
+    wait_for(first, lambda d: not d.find_elements(By.CSS_SELECTOR, f'.edge-marker[data-member-id="{member}"]'),
+             "the view to go to the cursor (its marker gone)")
+    inside = first.execute_script(
+        "const c = document.querySelector(`#cursors .cursor[data-member-id='${arguments[0]}']`).getBoundingClientRect();"
+        "const v = document.getElementById('viewport').getBoundingClientRect();"
+        "return c.left >= v.left && c.left <= v.right && c.top >= v.top && c.top <= v.bottom", member)
+    assert inside, "the cursor is not in view after the jump"
+
+
+def test_a_guest_keeps_their_colour_across_visits(huddle, browsers):
+    board = create_board(huddle, "Colours")
+    driver = browsers()
+    open_board(driver, huddle, board["id"])
+
+    def my_colour(d):
+        found = d.find_elements(By.CSS_SELECTOR, "#presence-list .avatar.is-you")
+        return found[0].value_of_css_property("background-color") if found else None
+
+    before = wait_for(driver, my_colour, "this page's avatar")
+    initials = driver.find_element(By.CSS_SELECTOR, "#presence-list .avatar.is-you").text
+    assert len(initials) <= 2 and not any(ch.isdigit() for ch in initials[1:]), initials
+    driver.refresh()
+    open_board(driver, huddle, board["id"])
+    assert wait_for(driver, my_colour, "the avatar after a reload") == before
