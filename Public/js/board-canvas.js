@@ -246,7 +246,7 @@ export class BoardCanvas {
         this.loadedOnce = true;
         if (this.phase !== 'ready') this.setPhase('ready');
         if (first) {
-          this.viewport.fit();
+          this.viewport.fit({ min: 0.6 });
           rememberRecent(this.storage, { id: this.boardId, name: this.board.name ?? '' });
         }
         this.boxes.renderAll();

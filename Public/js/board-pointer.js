@@ -53,6 +53,7 @@ export class PointerInput {
     // On the window: a release outside the viewport (before any capture) ends the press too.
     addEventListener('pointerup', (event) => this.#end(event, false));
     addEventListener('pointercancel', (event) => this.#end(event, true));
+    addEventListener('keydown', () => delete ui.viewport.dataset.pointer, true);
     ui.viewport.addEventListener('lostpointercapture', (event) => {
       if (this.#gesture?.pointerId === event.pointerId) this.#end(event, false);
     });
@@ -103,6 +104,7 @@ export class PointerInput {
     if (target.closest('.box-editor')) return; // typing, selecting text
     if (editor.boxId !== null) editor.commit();
     event.preventDefault();
+    ui.viewport.dataset.pointer = 'true'; // focused by a press: no keyboard focus ring (css)
     ui.viewport.focus({ preventScroll: true });
     const { sx, sy } = viewport.local(event);
     this.#at = viewport.toBoard(sx, sy);

@@ -58,14 +58,18 @@ export class Viewport {
 
   /**
    * Fit to content: every box in view, centred, at no more than 100 % (the board's corner
-   * when it is empty). Also the first view of a board, so everyone starts on the same part.
+   * when it is empty). Also the first view of a board, so everyone starts on the same part;
+   * then at no less than `min` (60 %), so text stays readable on a phone.
    */
-  fit() {
+  fit({ min = 0.25 } = {}) {
     const rect = bounds([...this.#canvas.board.boxes.values()]);
     if (!rect) return this.set({ x: 0, y: 0, zoom: this.#view.zoom });
     const size = this.size();
     const margin = Math.min(40, size.width / 10);
-    const view = fitView(rect, size, { margin, max: 1 });
+    const view = fitView(rect, size, { margin, min, max: 1 });
+    // More than fits at this zoom: its top-left part, not the middle.
+    if (rect.width * view.zoom > size.width - 2 * margin) view.x = rect.x - margin / view.zoom;
+    if (rect.height * view.zoom > size.height - 2 * margin) view.y = rect.y - margin / view.zoom;
     // Content near the board's corner: show the corner, not the grey beyond it.
     view.x = Math.max(view.x, -margin / view.zoom);
     view.y = Math.max(view.y, -margin / view.zoom);
