@@ -10,6 +10,8 @@
 /** @typedef {import('./board-history.js').Op} Op */
 
 const FIELDS = { moveBox: ['x', 'y'], resizeBox: ['width', 'height'], editBox: ['text'], recolorBox: ['color'] };
+/** What {@link Undo#apply} says of an op whose box is no longer on the board. */
+const GONE = Symbol('gone');
 const ACTION = { moveBox: 'The move', resizeBox: 'The size', editBox: 'The text', recolorBox: 'The colour' };
 
 export class Undo {
@@ -43,7 +45,9 @@ export class Undo {
     if (!entry) return;
     const ops = direction === 'undo' ? entry.undo : entry.redo;
     const results = await Promise.all(ops.map((op) => this.#apply(history.resolveOp(op))));
-    const done = results.filter((id) => id !== null);
+    // Every box it names is gone (someone deleted them): it can never be done; go on to the next.
+    if (results.every((r) => r === GONE)) return this.#play(direction);
+    const done = results.filter((id) => id !== null && id !== GONE);
     if (done.length === 0) {
       // Nothing could be done (the boxes are gone, or locked): keep it where it was.
       if (direction === 'undo') history.redone(entry);
@@ -56,7 +60,7 @@ export class Undo {
     this.#canvas.refreshControls();
   }
 
-  /** Plays one op; resolves to the id of the box it acted on, or null when it failed. */
+  /** Plays one op; resolves to the id of the box it acted on, null when it was refused, GONE when its box is gone. */
   async #apply(op) {
     const { commands, board } = this.#canvas;
     const history = commands.history;
@@ -67,12 +71,13 @@ export class Undo {
     }
     const id = op.data.boxId;
     if (op.name === 'deleteBox') {
-      if (!board.boxes.has(id)) return null;
+      if (!board.boxes.has(id)) return GONE;
       if (this.#canvas.editor.boxId === id) this.#canvas.editor.cancel();
       return (await commands.run('deleteBox', { boxId: id }, 'Deleting the box')) ? id : null;
     }
     const keys = FIELDS[op.name];
-    if (!keys || !board.boxes.has(id)) return null;
+    if (!keys) return null;
+    if (!board.boxes.has(id)) return GONE;
     const fields = Object.fromEntries(keys.map((key) => [key, op.data[key]]));
     const ok = await commands.change(id, op.name, op.data, fields, ACTION[op.name], null, false);
     return ok ? id : null;

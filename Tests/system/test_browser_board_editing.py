@@ -5,6 +5,7 @@ fixture are those of test_browser_board.py; every wait has a generous upper boun
 
 from __future__ import annotations
 
+import requests
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.common.by import By
@@ -230,3 +231,32 @@ def test_a_guest_keeps_their_colour_across_visits(huddle, browsers):
     driver.refresh()
     open_board(driver, huddle, board["id"])
     assert wait_for(driver, my_colour, "the avatar after a reload") == before
+
+
+def test_undo_passes_over_a_change_to_a_box_someone_deleted(huddle, browsers):
+    token = guest_token(huddle)
+    board = create_board(huddle, "Gone", token)
+    kept = board_command(huddle, board["id"], token, "addBox", {"x": 40, "y": 40, "width": 160, "height": 100})["data"]["id"]
+    gone = board_command(huddle, board["id"], token, "addBox", {"x": 300, "y": 40, "width": 160, "height": 100})["data"]["id"]
+    driver = browsers()
+    open_board(driver, huddle, board["id"])
+    wait_for(driver, lambda d: box(d, gone) is not None, "the boxes")
+    box(driver, kept).click()
+    keys(driver, Keys.ARROW_DOWN)
+    wait_for(driver, lambda d: box_data(d, kept, "y") == "48", "the first nudge stored")
+    box(driver, gone).click()
+    keys(driver, Keys.ARROW_DOWN)
+    wait_for(driver, lambda d: box_data(d, gone, "y") == "48", "the second nudge stored")
+    # Someone else deletes it, once the soft lock of the page's own nudge (2 s) lets them.
+    def delete(_):
+        r = requests.post(f"{huddle.base_url}/api/v1/boards/{board['id']}/commands",
+                          json={"name": "deleteBox", "data": {"boxId": gone}},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert r.status_code in (200, 409), r.text
+        return r.status_code == 200
+
+    wait_for(driver, delete, "the other's deletion to be accepted")
+    wait_for(driver, lambda d: box(d, gone) is None, "the other's deletion")
+    # The newest step moved a box that is gone: Ctrl+Z undoes the one before it instead.
+    keys(driver, "z", modifier=Keys.CONTROL)
+    wait_for(driver, lambda d: box_data(d, kept, "y") == "40", "the earlier nudge undone")
