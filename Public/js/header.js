@@ -72,7 +72,11 @@ function renderAccount(nav, page) {
       me.title = `Signed in as ${current.displayName}`;
       if (page === 'account') me.setAttribute('aria-current', 'page');
       items.push(me);
-      if (current.role === 'admin') items.push(link('admin.html', 'Users', 'nav-admin', 'nav-extra'));
+      if (current.role === 'admin') {
+        const users = link('admin.html', 'Users', 'nav-admin', 'nav-extra');
+        if (page === 'admin') users.setAttribute('aria-current', 'page');
+        items.push(users);
+      }
       if (page !== 'account') {
         // The account page has its own Log out; every other page has this one.
         const out = document.createElement('button');
