@@ -178,7 +178,7 @@ export class Commands {
     const result = await this.run('addBox', data, 'Adding a box');
     if (!result) return;
     const selectNow = this.#added.acked(result.offset);
-    if (selectNow !== null) this.#canvas.boxes.select(selectNow);
+    if (selectNow !== null) this.#selectNew(selectNow);
     const id = await this.#added.idAt(result.offset);
     if (id) this.#record('Add box', [{ name: 'deleteBox', data: { boxId: id } }], [addBoxOp({ ...data, id })]);
   }
@@ -190,7 +190,14 @@ export class Commands {
   eventFolded(offset, addedBoxId) {
     this.#settleOverrides();
     const id = this.#added.folded(offset, addedBoxId);
-    if (id !== null) this.#canvas.boxes.select(id);
+    if (id !== null) this.#selectNew(id);
+  }
+
+  /** The box this page added: selected, and focused (so the keys act on it next). */
+  #selectNew(id) {
+    const { boxes } = this.#canvas;
+    boxes.select(id);
+    boxes.existing(id)?.root.focus({ preventScroll: true });
   }
 
   /** The channel was reset: offsets start again, and nothing recorded applies. */

@@ -50,7 +50,7 @@ export class EdgeMarkers {
       marker.title = `${cursor.name} is over here: click to go there`;
       marker.setAttribute('aria-label', `Go to ${cursor.name}`);
       marker.dataset.side = spot.side;
-      marker.style.backgroundColor = cursor.color;
+      marker.style.setProperty('--member-color', cursor.color);
       marker.style.transform = `translate(${spot.x}px, ${spot.y}px) translate(-50%, -50%)`;
     }
     for (const [id, marker] of this.#markers) {
