@@ -104,6 +104,7 @@ export class PointerInput {
     if (target.closest('.box-editor')) return; // typing, selecting text
     if (editor.boxId !== null) editor.commit();
     event.preventDefault();
+    this.#canvas.presence.stopFollowing();
     ui.viewport.dataset.pointer = 'true'; // focused by a press: no keyboard focus ring (css)
     ui.viewport.focus({ preventScroll: true });
     const { sx, sy } = viewport.local(event);

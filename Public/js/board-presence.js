@@ -4,8 +4,9 @@
  * Each person has one colour, from a hash of their user (or guest) id, so it is the same on
  * every visit. Presence names connections, not users, so each page tells the others its
  * hue: in every `pointer` signal, and in a `hello` signal when someone new arrives; until a
- * member's hue is known, their connection id's stands in. A click on an avatar brings the
- * view to that person's cursor; cursors outside the view show as markers on its edge.
+ * member's hue is known, their connection id's stands in. A click on an avatar (or on the
+ * marker on the view's edge of a cursor outside it) brings the view to that person's cursor
+ * and follows it, until this page pans, zooms or presses on the canvas.
  *
  * All of it comes from the channel's presence and `pointer` signals, never from stored
  * events, so none of it outlives its news: a cursor goes after 10 s without a signal, a
@@ -14,7 +15,7 @@
  * @module board-presence
  */
 import { clampCoord, clampSize } from './board-model.js';
-import { colorForHue, colorForId, hueForId, initials } from './board-util.js';
+import { colorForHue, colorForId, hueForId, initials, toScreen } from './board-util.js';
 import { el, showInfo } from './board-ui.js';
 import { actingAs } from './board-api.js';
 import { EdgeMarkers } from './board-edges.js';
@@ -46,6 +47,8 @@ export class Presence {
   /** Members this page has said hello to. @type {Set<string>} */
   #greeted = new Set();
   #edges;
+  /** The member whose cursor the view follows, or null. @type {string|null} */
+  #following = null;
 
   /** @param {BoardCanvas} canvas */
   constructor(canvas) {
@@ -82,6 +85,30 @@ export class Presence {
       return;
     }
     this.#canvas.viewport.centreOn(cursor.x, cursor.y);
+    this.#follow(memberId);
+    showInfo(`Following ${name}`, { label: 'Stop', run: () => this.stopFollowing() });
+  }
+
+  /** Stops following (this page moved the view itself). */
+  stopFollowing() {
+    if (this.#following !== null) this.#follow(null);
+  }
+
+  #follow(memberId) {
+    this.#following = memberId;
+    for (const item of this.#canvas.ui.presenceList.querySelectorAll('.avatar')) {
+      const node = /** @type {HTMLElement} */ (item);
+      node.classList.toggle('is-followed', memberId !== null && node.dataset.memberId === memberId);
+    }
+  }
+
+  /** The followed cursor moved: when it nears the view's edge, the view centres on it again. */
+  #keepInView(x, y) {
+    const { viewport } = this.#canvas;
+    const size = viewport.size();
+    const at = toScreen(viewport.view, x, y);
+    const inner = (v, span) => v > span * 0.2 && v < span * 0.8;
+    if (!inner(at.x, size.width) || !inner(at.y, size.height)) viewport.centreOn(x, y);
   }
 
   /** The view moved: the edge markers follow. */
@@ -142,6 +169,7 @@ export class Presence {
       button.addEventListener('click', () => this.jumpTo(member.id));
       item.append(button);
       if (member.id === me) item.classList.add('is-you');
+      if (member.id === this.#following) item.classList.add('is-followed');
       return item;
     });
     if (n > AVATARS_SHOWN) {
@@ -213,10 +241,12 @@ export class Presence {
     cursor.at = Date.now();
     cursor.x = x;
     cursor.y = y;
+    if (this.#following === from.id) this.#keepInView(x, y);
     this.viewChanged();
   }
 
   #removeCursor(id) {
+    if (this.#following === id) this.#follow(null);
     this.#cursors.get(id)?.root.remove();
     this.#cursors.delete(id);
     this.viewChanged();

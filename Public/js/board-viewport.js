@@ -24,6 +24,9 @@ export class Viewport {
     ui.zoomOut.addEventListener('click', () => this.zoomBy(0.8));
     ui.zoomReset.addEventListener('click', () => this.zoomBy(1 / this.#view.zoom));
     ui.zoomFit.addEventListener('click', () => this.fit());
+    for (const button of [ui.zoomIn, ui.zoomOut, ui.zoomReset, ui.zoomFit]) {
+      button.addEventListener('click', () => this.#canvas.presence.stopFollowing());
+    }
     ui.viewport.addEventListener('wheel', (event) => this.#onWheel(event), { passive: false });
     addEventListener('resize', () => this.set(this.#view));
   }
@@ -102,6 +105,7 @@ export class Viewport {
   #onWheel(event) {
     if (this.#canvas.phase !== 'ready') return;
     event.preventDefault();
+    this.#canvas.presence.stopFollowing();
     const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? this.size().height : 1;
     const { sx, sy } = this.local(event);
     if (event.ctrlKey || event.metaKey) {

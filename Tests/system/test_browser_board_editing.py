@@ -215,6 +215,26 @@ def test_a_cursor_out_of_view_has_an_edge_marker_that_goes_there(huddle, browser
         "return c.left >= v.left && c.left <= v.right && c.top >= v.top && c.top <= v.bottom", member)
     assert inside, "the cursor is not in view after the jump"
 
+    # The view follows that cursor now: it moves on, far, and stays in view.
+    assert "is-followed" in first.find_element(
+        By.CSS_SELECTOR, f'#presence-list .avatar[data-member-id="{member}"]').get_attribute("class").split()
+    for _ in range(3):
+        ActionChains(second).scroll_from_origin(ScrollOrigin.from_element(viewport), 0, 1500).perform()
+
+    def followed(d):
+        ActionChains(second, duration=50).move_to_element_with_offset(viewport, 20, 20).move_by_offset(5, 5).perform()
+        return d.execute_script(
+            "const c = document.querySelector(`#cursors .cursor[data-member-id='${arguments[0]}']`)?.getBoundingClientRect();"
+            "const v = document.getElementById('viewport').getBoundingClientRect();"
+            "return Boolean(c) && c.top >= v.top && c.top <= v.bottom && c.left >= v.left && c.left <= v.right"
+            " && !document.querySelector('.edge-marker')", member)
+
+    wait_for(first, followed, "the view to follow the cursor")
+    # Panning stops following.
+    ActionChains(first, duration=50).move_to_element_with_offset(first.find_element(By.ID, "viewport"), 0, 0).click_and_hold() \
+        .move_by_offset(30, 30).release().perform()
+    wait_for(first, lambda d: not d.find_elements(By.CSS_SELECTOR, "#presence-list .avatar.is-followed"), "following to stop")
+
 
 def test_a_guest_keeps_their_colour_across_visits(huddle, browsers):
     board = create_board(huddle, "Colours")
