@@ -2,11 +2,11 @@
  * My account: who is signed in, and log out (which logs out every tab of this browser).
  * @module account
  */
-import { restore, logout, onAccount, renderAccountNav } from './session.js';
+import './header.js';
+import { restore, logout, onAccount } from './session.js';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
-renderAccountNav($('account-nav'));
 onAccount((account) => {
   $('loading').hidden = true;
   const signedIn = Boolean(account && !account.guest);

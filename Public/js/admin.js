@@ -3,7 +3,8 @@
  * enforces every rule; this page only shows what it allows.
  * @module admin
  */
-import { api, restore, onAccount, renderAccountNav, currentAccount } from './session.js';
+import './header.js';
+import { api, restore, onAccount, currentAccount } from './session.js';
 import { RULES, validate, revalidateOnInput, showApiError } from './forms.js';
 
 const PAGE = 50;
@@ -16,26 +17,45 @@ const checks = [
   ['password', RULES.password],
 ];
 let offset = 0;
-let errorTimer = 0;
-
-function showError(message) {
-  $('error').textContent = message;
-  $('error').hidden = false;
-  clearTimeout(errorTimer);
-  errorTimer = setTimeout(() => ($('error').hidden = true), 6_000);
+/** A message in element `id` that hides itself after `ms`. */
+function flasher(id, ms) {
+  let timer = 0;
+  return (message) => {
+    $(id).textContent = message;
+    $(id).hidden = false;
+    clearTimeout(timer);
+    timer = setTimeout(() => ($(id).hidden = true), ms);
+  };
 }
+const showError = flasher('error', 6_000);
+/** Says what a change did, above the list. */
+const showDone = flasher('admin-status', 8_000);
 $('error').addEventListener('click', () => ($('error').hidden = true));
 
-function cell(text) {
+function cell(text, label) {
   const td = document.createElement('td');
   td.textContent = text;
+  td.dataset.label = label;
   return td;
+}
+
+/** Shows only the rows whose username, name or email contain the search text. */
+function applySearch() {
+  const query = /** @type {HTMLInputElement} */ ($('user-search')).value.trim().toLowerCase();
+  let shown = 0;
+  for (const tr of /** @type {NodeListOf<HTMLElement>} */ ($('users').querySelectorAll('tr'))) {
+    const match = !query || (tr.dataset.search ?? '').includes(query);
+    tr.hidden = !match;
+    if (match) shown++;
+  }
+  $('search-empty').hidden = shown > 0 || !query;
 }
 
 function row(user) {
   const tr = document.createElement('tr');
   tr.dataset.user = user.username;
   tr.dataset.active = String(user.active);
+  tr.dataset.search = [user.username, user.displayName, user.email ?? ''].join(' ').toLowerCase();
   const self = user.id === currentAccount()?.id;
 
   const role = document.createElement('select');
@@ -48,8 +68,15 @@ function row(user) {
     role.append(option);
   }
   role.disabled = self;
-  role.addEventListener('change', () => change(user, { role: role.value }));
-  const roleCell = document.createElement('td');
+  role.addEventListener('change', () => {
+    const next = role.value;
+    if (!confirm(`Make ${user.username} ${next === 'admin' ? 'an admin' : `a${next === 'agent' ? 'n' : ''} ${next}`}?`)) {
+      role.value = user.role;
+      return;
+    }
+    change(user, { role: next }, `${user.username} is now ${next === 'admin' ? 'an admin' : `a${next === 'agent' ? 'n' : ''} ${next}`}.`);
+  });
+  const roleCell = cell('', 'Role');
   roleCell.append(role);
 
   const toggle = document.createElement('button');
@@ -57,20 +84,32 @@ function row(user) {
   toggle.className = 'button button-small';
   toggle.textContent = user.active ? 'Deactivate' : 'Activate';
   toggle.disabled = self;
-  toggle.addEventListener('click', () => change(user, { active: !user.active }));
-  const actions = document.createElement('td');
+  if (self) toggle.title = 'You cannot deactivate yourself';
+  toggle.addEventListener('click', () => {
+    const question = user.active
+      ? `Deactivate ${user.username}? They are signed out and can no longer log in, until you activate them again.`
+      : `Activate ${user.username} again? They can log in again.`;
+    if (!confirm(question)) return;
+    change(user, { active: !user.active }, `${user.username} is ${user.active ? 'deactivated' : 'active again'}.`);
+  });
+  const actions = cell('', '');
   actions.append(toggle);
 
-  tr.append(
-    cell(user.username), cell(user.displayName), cell(user.email ?? ''), roleCell,
-    cell(user.active ? 'active' : 'deactivated'), actions,
-  );
+  const status = cell('', 'Status');
+  const badge = document.createElement('span');
+  badge.className = `badge ${user.active ? 'badge-ok' : 'badge-off'}`;
+  badge.textContent = user.active ? 'Active' : 'Deactivated';
+  status.append(badge);
+  if (self) status.append(' ', Object.assign(document.createElement('span'), { className: 'badge', textContent: 'You' }));
+
+  tr.append(cell(user.username, 'Username'), cell(user.displayName, 'Name'), cell(user.email ?? '', 'Email'), roleCell, status, actions);
   return tr;
 }
 
-async function change(user, changes) {
+async function change(user, changes, done) {
   try {
     await api('PATCH', `users/${encodeURIComponent(user.id)}`, changes);
+    showDone(done);
   } catch (error) {
     showError(`Could not change ${user.username}: ${error.message}`);
   }
@@ -81,6 +120,7 @@ async function load() {
   try {
     const page = await api('GET', `users?offset=${offset}&limit=${PAGE}`);
     $('users').replaceChildren(...page.users.map(row));
+    applySearch();
     const last = Math.min(page.total, offset + page.users.length);
     $('page-info').textContent = page.total ? `${offset + 1}–${last} of ${page.total}` : 'No users';
     /** @type {HTMLButtonElement} */ ($('previous')).disabled = offset === 0;
@@ -99,6 +139,7 @@ $('next').addEventListener('click', () => {
   load();
 });
 
+$('user-search').addEventListener('input', applySearch);
 revalidateOnInput(form, checks);
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -110,23 +151,24 @@ form.addEventListener('submit', async (event) => {
       username: value('username').trim(), email: value('email').trim(), password: value('password'), role: value('role'),
     });
     form.reset();
+    showDone(`${value('username').trim() || 'The user'} was created.`);
     await load();
   } catch (error) {
     showApiError(form, $('form-error'), error);
   }
 });
 
-renderAccountNav($('account-nav'));
 onAccount((account) => {
   $('loading').hidden = true;
   const admin = account?.role === 'admin';
   $('users-card').hidden = !admin;
   $('create-card').hidden = !admin;
   $('denied').hidden = admin;
+  $('denied-login').hidden = Boolean(account && !account.guest);
   if (!account || account.guest) {
-    $('denied').textContent = 'Log in as an admin to manage users.';
+    $('denied-text').textContent = 'Log in as an admin to manage users.';
   } else if (!admin) {
-    $('denied').textContent = 'Only admins can manage users.';
+    $('denied-text').textContent = 'Only admins can manage users.';
   }
   if (admin) load();
 });

@@ -16,6 +16,8 @@ export class AddedBoxes {
   #last = 0;
   /** @type {number|null} the offset of an ack whose event has not arrived yet */
   #awaited = null;
+  /** @type {Map<number, ((id: string|null) => void)[]>} offset → who waits for its box id */
+  #waiters = new Map();
 
   /** @param {number} [keep] how many recent adds to remember (an ack is rarely far behind) */
   constructor(keep = 64) {
@@ -33,6 +35,11 @@ export class AddedBoxes {
     if (boxId !== null) {
       this.#recent.set(offset, boxId);
       if (this.#recent.size > this.#keep) this.#recent.delete(this.#recent.keys().next().value);
+    }
+    for (const [at, waiting] of this.#waiters) {
+      if (at > this.#last) continue;
+      this.#waiters.delete(at);
+      for (const resolve of waiting) resolve(at === offset ? boxId : (this.#recent.get(at) ?? null));
     }
     if (this.#awaited === null || offset < this.#awaited) return null;
     const found = offset === this.#awaited ? boxId : null;
@@ -53,8 +60,27 @@ export class AddedBoxes {
     return null;
   }
 
+  /**
+   * The id of the box added at `offset` (an ack's), once its event is in; null when the
+   * event there added no box (or is too far back to tell).
+   * @param {number} offset
+   * @returns {Promise<string|null>}
+   */
+  idAt(offset) {
+    const known = this.#recent.get(offset);
+    if (known !== undefined) return Promise.resolve(known);
+    if (offset <= this.#last) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const waiting = this.#waiters.get(offset) ?? [];
+      waiting.push(resolve);
+      this.#waiters.set(offset, waiting);
+    });
+  }
+
   /** The channel was reset (its data wiped): offsets start again from nothing. */
   reset() {
+    for (const waiting of this.#waiters.values()) for (const resolve of waiting) resolve(null);
+    this.#waiters.clear();
     this.#recent.clear();
     this.#last = 0;
     this.#awaited = null;

@@ -1,5 +1,7 @@
 /**
- * The boxes' DOM: one element per stored box, and which box is selected.
+ * The boxes' DOM: one element per stored box, and which boxes are selected (one or more:
+ * shift-click and the marquee add to the selection; the last one chosen is the primary, the
+ * one Edit text and the colour marks go by).
  *
  * An element shows what the page should show for its box ({@link BoxLayer#displayed}): the
  * stored state, then someone else's drag in progress, then this page's own unconfirmed
@@ -8,7 +10,7 @@
  * @module board-boxes
  */
 import { DEFAULT_BOX, isColor, stackingOrder } from './board-model.js';
-import { colorForId, textColorFor } from './board-util.js';
+import { textColorFor } from './board-util.js';
 import { el } from './board-ui.js';
 
 const finite = (value) => typeof value === 'number' && Number.isFinite(value);
@@ -21,22 +23,37 @@ export class BoxLayer {
   #canvas;
   /** @type {Map<string, BoxElement>} */
   #elements = new Map();
-  /** @type {string|null} */
-  #selected = null;
+  /** The selected boxes' ids, in the order they were chosen. @type {string[]} */
+  #selection = [];
 
   /** @param {BoardCanvas} canvas */
   constructor(canvas) {
     this.#canvas = canvas;
   }
 
-  /** The selected box's id, or null. */
+  /** The primary selected box's id (the last one chosen), or null. */
   get selected() {
-    return this.#selected;
+    return this.#selection[this.#selection.length - 1] ?? null;
   }
 
-  /** The selected box as stored, if any. */
+  /** The ids of every selected box. */
+  selection() {
+    return [...this.#selection];
+  }
+
+  isSelected(id) {
+    return this.#selection.includes(id);
+  }
+
+  /** The primary selected box as stored, if any. */
   selectedBox() {
-    return this.#selected ? this.#canvas.board.boxes.get(this.#selected) : undefined;
+    return this.selected ? this.#canvas.board.boxes.get(this.selected) : undefined;
+  }
+
+  /** Every selected box as stored. */
+  selectedBoxes() {
+    const { boxes } = this.#canvas.board;
+    return this.#selection.map((id) => boxes.get(id)).filter(Boolean);
   }
 
   /** What the page shows for `box`: stored, then a remote drag, then this page's own. */
@@ -65,7 +82,12 @@ export class BoxLayer {
     const node = el('div', 'box');
     node.dataset.boxId = id;
     node.setAttribute('role', 'group');
+    node.tabIndex = 0; // Tab goes from box to box; the keys of board-toolbar.js act on it
+    node.addEventListener('focus', () => {
+      if (!this.isSelected(id)) this.select(id);
+    });
     const text = el('div', 'box-text');
+    text.dataset.placeholder = 'Double-click to write';
     const handle = el('div', 'box-handle');
     handle.setAttribute('aria-hidden', 'true');
     handle.title = 'Drag to resize';
@@ -95,7 +117,7 @@ export class BoxLayer {
       this.#elements.delete(id);
       commands.forget(id);
       presence.forgetBox(id);
-      if (this.#selected === id) this.select(null);
+      if (this.isSelected(id)) this.#set(this.#selection.filter((s) => s !== id));
       return;
     }
     const shown = this.displayed(box);
@@ -109,17 +131,19 @@ export class BoxLayer {
     node.style.color = textColorFor(color);
     if (editor.boxId !== id) text.textContent = shown.text;
     node.setAttribute('aria-label', shown.text ? `Box: ${shown.text.slice(0, 80)}` : 'Empty box');
+    node.classList.toggle('is-empty', shown.text === '');
     node.dataset.x = String(box.x);
     node.dataset.y = String(box.y);
     node.dataset.width = String(box.width);
     node.dataset.height = String(box.height);
     node.dataset.color = box.color;
     node.dataset.z = String(box.z);
-    node.classList.toggle('is-selected', this.#selected === id);
+    node.classList.toggle('is-selected', this.isSelected(id));
+    node.setAttribute('aria-selected', String(this.isSelected(id)));
     node.classList.toggle('is-dragging', shown.active);
     node.classList.toggle('is-remote', shown.remoteBy !== null && !shown.active);
     if (shown.remoteBy !== null) {
-      node.style.setProperty('--held-color', colorForId(shown.remoteBy));
+      node.style.setProperty('--held-color', presence.colorOf(shown.remoteBy));
       node.title = `${presence.nameOf(shown.remoteBy) ?? 'Someone'} is moving this box`;
     } else {
       node.style.removeProperty('--held-color');
@@ -136,12 +160,26 @@ export class BoxLayer {
     this.#canvas.refreshControls();
   }
 
-  /** Selects box `id` (null, or a box that is not there: nothing). */
+  /** Selects box `id` alone (null, or a box that is not there: nothing). */
   select(id) {
-    const before = this.#selected;
-    this.#selected = id && this.#canvas.board.boxes.has(id) ? id : null;
-    if (before && before !== this.#selected && this.#elements.has(before)) this.render(before);
-    if (this.#selected) this.render(this.#selected);
+    this.#set(id ? [id] : []);
+  }
+
+  /** Adds box `id` to the selection, or takes it out if it is in. */
+  toggle(id) {
+    this.#set(this.isSelected(id) ? this.#selection.filter((s) => s !== id) : [...this.#selection, id]);
+  }
+
+  /** Selects exactly `ids` (those that are on the board). */
+  selectMany(ids) {
+    this.#set(ids);
+  }
+
+  #set(ids) {
+    const { boxes } = this.#canvas.board;
+    const before = this.#selection;
+    this.#selection = [...new Set(ids)].filter((id) => boxes.has(id));
+    for (const id of new Set([...before, ...this.#selection])) if (this.#elements.has(id)) this.render(id);
     this.#canvas.refreshControls();
   }
 }

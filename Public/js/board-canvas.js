@@ -26,6 +26,7 @@ import { forgetRecent, rememberRecent } from './board-util.js';
 import { $, showError } from './board-ui.js';
 import { BoxLayer } from './board-boxes.js';
 import { Commands } from './board-commands.js';
+import { Undo } from './board-undo.js';
 import { TextEditor } from './board-editor.js';
 import { Viewport } from './board-viewport.js';
 import { PointerInput } from './board-pointer.js';
@@ -52,6 +53,8 @@ function findParts() {
     presence: $('presence'),
     presenceList: $('presence-list'),
     addBox: /** @type {HTMLButtonElement} */ ($('add-box')),
+    undo: /** @type {HTMLButtonElement} */ ($('undo')),
+    redo: /** @type {HTMLButtonElement} */ ($('redo')),
     selectionTools: $('selection-tools'),
     swatches: $('swatches'),
     editBox: /** @type {HTMLButtonElement} */ ($('edit-box')),
@@ -59,6 +62,7 @@ function findParts() {
     zoomIn: $('zoom-in'),
     zoomOut: $('zoom-out'),
     zoomReset: $('zoom-reset'),
+    zoomFit: $('zoom-fit'),
     viewport: $('viewport'),
     world: $('world'),
     boxes: $('boxes'),
@@ -111,6 +115,7 @@ export class BoardCanvas {
     this.client = new RealtimeClient({ token: actingToken });
     this.boxes = new BoxLayer(this);
     this.commands = new Commands(this);
+    this.undo = new Undo(this);
     this.editor = new TextEditor(this);
     this.viewport = new Viewport(this);
     this.pointer = new PointerInput(this);
@@ -241,7 +246,7 @@ export class BoardCanvas {
         this.loadedOnce = true;
         if (this.phase !== 'ready') this.setPhase('ready');
         if (first) {
-          this.viewport.frameBoxes();
+          this.viewport.fit({ min: 0.6 });
           rememberRecent(this.storage, { id: this.boardId, name: this.board.name ?? '' });
         }
         this.boxes.renderAll();

@@ -39,6 +39,17 @@ export class BoardHeader {
       this.#rename();
     });
     ui.deleteBoard.addEventListener('click', () => this.#deleteBoard());
+    // On a phone the board's actions sit behind a menu button.
+    const menu = document.getElementById('board-menu');
+    const actions = document.getElementById('board-actions');
+    const setOpen = (open) => {
+      menu?.setAttribute('aria-expanded', String(open));
+      if (actions) actions.dataset.open = String(open);
+    };
+    menu?.addEventListener('click', () => setOpen(actions?.dataset.open !== 'true'));
+    actions?.addEventListener('click', (event) => {
+      if (/** @type {HTMLElement} */ (event.target).closest('button')) setOpen(false);
+    });
   }
 
   /** Offers Rename and Delete to whoever may use them (known once the session is). */

@@ -49,6 +49,25 @@ function renderRecent() {
   );
 }
 
+/**
+ * The display names of the boards' owners (an admin sees everyone's boards): users by
+ * `GET /api/v1/users/{id}`; a guest owner has no account (404) and is "a guest".
+ * @returns {Promise<Map<string, string>>}
+ */
+async function ownerNames(boards, myId) {
+  const ids = [...new Set(boards.map((b) => String(b.owner ?? '')).filter((id) => id && id !== myId && !id.startsWith('guest-')))];
+  const names = new Map();
+  await Promise.all(
+    ids.slice(0, 50).map((id) =>
+      call('GET', `users/${encodeURIComponent(id)}`).then(
+        (user) => user?.displayName && names.set(id, String(user.displayName)),
+        () => {},
+      ),
+    ),
+  );
+  return names;
+}
+
 async function loadMine() {
   const status = $('mine-status');
   status.textContent = 'Loading…';
@@ -57,13 +76,14 @@ async function loadMine() {
     const boards = Array.isArray(result?.boards) ? result.boards.filter((b) => b && ID_RULE.test(String(b.id))) : [];
     boards.sort((a, b) => (Number(b.createdAt) || 0) - (Number(a.createdAt) || 0));
     const me = actingAs();
+    const owners = me?.admin ? await ownerNames(boards, me.id) : new Map();
     $('mine-list').replaceChildren(
       ...boards.map((board) => {
         const parts = [];
         const count = Number(board.boxCount);
         if (Number.isInteger(count) && count >= 0) parts.push(count === 1 ? '1 box' : `${count} boxes`);
         if (board.createdAt) parts.push(`created ${when(Number(board.createdAt))}`);
-        if (me?.admin && board.owner && board.owner !== me.id) parts.push(`owner ${board.owner}`);
+        if (me?.admin && board.owner && board.owner !== me.id) parts.push(`owner ${owners.get(board.owner) ?? 'a guest'}`);
         return row({ id: String(board.id), name: String(board.name ?? '') }, parts.join(' · '));
       }),
     );

@@ -1,9 +1,11 @@
 /**
  * Pointer gestures on the viewport, and the pointer signals that show them to the others.
  *
- * A press on a box selects it; once the pointer has travelled a few pixels it becomes a drag
- * (or a resize, from the corner handle), shown at once as an active override and sent as a
- * command on release. A press on the background pans; two touches pinch-zoom. Wherever it
+ * A press on a box selects it (Shift adds it to the selection, or takes it out); once the
+ * pointer has travelled a few pixels it becomes a drag (or a resize, from the corner handle),
+ * shown at once as an active override and sent as a command on release. Dragging one of
+ * several selected boxes moves them all (one undo step). A press on the background pans
+ * (with Shift: a marquee, board-marquee.js); two touches pinch-zoom. Wherever it
  * goes, the pointer's board position (and the drag in progress) is sent as a `pointer`
  * signal, at most 10 a second, so the others see the cursor and the box following it.
  * @module board-pointer
@@ -12,6 +14,7 @@ import { clampCoord, clampSize } from './board-model.js';
 import { createThrottle, panBy, zoomAt } from './board-util.js';
 import { showError } from './board-ui.js';
 import { POINTER_SIGNAL } from './board-presence.js';
+import { Marquee } from './board-marquee.js';
 
 const SIGNAL_EVERY_MS = 100;
 /** Screen pixels a pointer must travel before a press on a box becomes a drag. */
@@ -22,7 +25,8 @@ const DRAG_THRESHOLD = 4;
 /**
  * @typedef {{kind: 'pan', pointerId: number, startX: number, startY: number, from: import('./board-util.js').View}} Pan
  * @typedef {{kind: 'drag'|'resize', pointerId: number, boxId: string, startX: number, startY: number,
- *   from: {x: number, y: number, width: number, height: number}, moved: boolean, override: Override|null}} BoxGesture
+ *   from: {x: number, y: number, width: number, height: number}, moved: boolean, override: Override|null,
+ *   others: {id: string, from: {x: number, y: number}, override: Override|null}[]}} BoxGesture
  */
 
 export class PointerInput {
@@ -36,10 +40,12 @@ export class PointerInput {
   #touches = new Map();
   /** @type {{distance: number, zoom: number, view: import('./board-util.js').View}|null} */
   #pinch = null;
+  #marquee;
 
   /** @param {BoardCanvas} canvas */
   constructor(canvas) {
     this.#canvas = canvas;
+    this.#marquee = new Marquee(canvas);
     const { client, channel, ui } = canvas;
     this.#throttle = createThrottle((data) => client.signal(channel, POINTER_SIGNAL, data), SIGNAL_EVERY_MS);
     ui.viewport.addEventListener('pointerdown', (event) => this.#onDown(event));
@@ -47,6 +53,7 @@ export class PointerInput {
     // On the window: a release outside the viewport (before any capture) ends the press too.
     addEventListener('pointerup', (event) => this.#end(event, false));
     addEventListener('pointercancel', (event) => this.#end(event, true));
+    addEventListener('keydown', () => delete ui.viewport.dataset.pointer, true);
     ui.viewport.addEventListener('lostpointercapture', (event) => {
       if (this.#gesture?.pointerId === event.pointerId) this.#end(event, false);
     });
@@ -64,11 +71,12 @@ export class PointerInput {
     if (!gesture || gesture.kind === 'pan') return;
     this.#gesture = null;
     if (gesture.override) this.#canvas.commands.dropOverride(gesture.boxId, gesture.override);
+    for (const other of gesture.others) if (other.override) this.#canvas.commands.dropOverride(other.id, other.override);
   }
 
   #send(drag) {
     if (!this.#at || this.#canvas.phase !== 'ready') return;
-    const data = { x: Math.round(this.#at.x), y: Math.round(this.#at.y) };
+    const data = { x: Math.round(this.#at.x), y: Math.round(this.#at.y), hue: this.#canvas.presence.myHue };
     if (drag) data.drag = drag;
     this.#throttle.push(data);
   }
@@ -96,6 +104,8 @@ export class PointerInput {
     if (target.closest('.box-editor')) return; // typing, selecting text
     if (editor.boxId !== null) editor.commit();
     event.preventDefault();
+    this.#canvas.presence.stopFollowing();
+    ui.viewport.dataset.pointer = 'true'; // focused by a press: no keyboard focus ring (css)
     ui.viewport.focus({ preventScroll: true });
     const { sx, sy } = viewport.local(event);
     this.#at = viewport.toBoard(sx, sy);
@@ -104,9 +114,20 @@ export class PointerInput {
     // A press that never moved and whose release went elsewhere is over.
     if (this.#gesture && this.#gesture.kind !== 'pan' && !this.#gesture.moved) this.#gesture = null;
     if (boxId && board.boxes.has(boxId) && !this.#gesture) {
-      boxes.select(boxId);
+      if (event.shiftKey) {
+        boxes.toggle(boxId);
+        return;
+      }
+      const group = boxes.isSelected(boxId) && boxes.selection().length > 1 && !target.closest('.box-handle');
+      if (!group) boxes.select(boxId);
       if (!this.#canvas.editable()) return;
       const shown = boxes.displayed(board.boxes.get(boxId));
+      const others = group
+        ? boxes.selectedBoxes().filter((b) => b.id !== boxId).map((b) => {
+          const at = boxes.displayed(b);
+          return { id: b.id, from: { x: at.x, y: at.y }, override: null };
+        })
+        : [];
       commands.raise(boxId);
       this.#gesture = {
         kind: target.closest('.box-handle') ? 'resize' : 'drag',
@@ -117,12 +138,18 @@ export class PointerInput {
         from: { x: shown.x, y: shown.y, width: shown.width, height: shown.height },
         moved: false,
         override: null,
+        others,
       };
       // The pointer is captured only once the press becomes a drag: a capture now would
       // retarget the click and double-click (edit) to the viewport.
       return;
     }
-    // The background: pan (one pointer) or pinch (two touches).
+    // The background: a marquee (Shift and a mouse), pan (one pointer) or pinch (two touches).
+    if (!boxId && event.shiftKey && event.pointerType === 'mouse' && !this.#gesture) {
+      ui.viewport.setPointerCapture(event.pointerId);
+      this.#marquee.start(event.pointerId, this.#at);
+      return;
+    }
     if (!boxId) boxes.select(null);
     this.#touches.set(event.pointerId, { x: sx, y: sy });
     ui.viewport.setPointerCapture(event.pointerId);
@@ -161,6 +188,11 @@ export class PointerInput {
       return;
     }
     this.#at = viewport.toBoard(sx, sy);
+    if (this.#marquee.owns(event.pointerId)) {
+      this.#marquee.move(this.#at);
+      this.#send(null);
+      return;
+    }
     const gesture = this.#gesture;
     if (gesture && gesture.pointerId === event.pointerId) {
       const dx = event.clientX - gesture.startX;
@@ -182,6 +214,15 @@ export class PointerInput {
           gesture.kind === 'drag'
             ? { x: clampCoord(gesture.from.x + dx / zoom), y: clampCoord(gesture.from.y + dy / zoom) }
             : { width: clampSize(gesture.from.width + dx / zoom), height: clampSize(gesture.from.height + dy / zoom) };
+        for (const other of gesture.others) {
+          const moved = { x: clampCoord(other.from.x + dx / zoom), y: clampCoord(other.from.y + dy / zoom) };
+          if (other.override) {
+            other.override.fields = moved;
+            boxes.render(other.id);
+          } else if (board.boxes.has(other.id)) {
+            other.override = commands.overlay(other.id, moved, true);
+          }
+        }
         if (!gesture.moved) {
           gesture.moved = true;
           gesture.override = commands.overlay(gesture.boxId, fields, true);
@@ -204,22 +245,33 @@ export class PointerInput {
     const { board, commands } = this.#canvas;
     this.#touches.delete(event.pointerId);
     if (this.#touches.size < 2) this.#pinch = null;
+    if (this.#marquee.owns(event.pointerId)) this.#marquee.cancel();
     const done = this.#gesture?.pointerId === event.pointerId ? this.#gesture : null;
     if (done) this.#gesture = null;
     this.#showPanning();
+    // A click (no drag) on one of several selected boxes selects it alone.
+    if (done && done.kind === 'drag' && !done.moved && done.others.length && !cancelled) this.#canvas.boxes.select(done.boxId);
     if (!done || done.kind === 'pan' || !done.moved) return;
     this.#throttle.cancel(); // the drop below supersedes a drag position still waiting
     const box = board.boxes.get(done.boxId);
     if (!box || cancelled || !this.#canvas.editable()) {
       commands.dropOverride(done.boxId, done.override);
+      for (const other of done.others) if (other.override) commands.dropOverride(other.id, other.override);
       if (!cancelled && box) showError('Not connected: the box went back where it was.');
       this.#send(null);
       return;
     }
     const fields = done.override.fields;
     if (done.kind === 'drag') {
-      if (fields.x === box.x && fields.y === box.y) commands.dropOverride(done.boxId, done.override);
-      else commands.change(box.id, 'moveBox', { boxId: box.id, x: fields.x, y: fields.y }, fields, 'The move', done.override);
+      const moves = [{ id: box.id, override: done.override }, ...done.others.filter((o) => o.override)];
+      commands.together('Move', () => {
+        for (const { id, override } of moves) {
+          const stored = board.boxes.get(id);
+          const to = override.fields;
+          if (!stored || (to.x === stored.x && to.y === stored.y)) commands.dropOverride(id, override);
+          else commands.change(id, 'moveBox', { boxId: id, x: to.x, y: to.y }, to, 'The move', override);
+        }
+      });
     } else if (fields.width === box.width && fields.height === box.height) {
       commands.dropOverride(done.boxId, done.override);
     } else {

@@ -6,6 +6,11 @@
 
 const HIDE_MS = 5_000;
 
+/**
+ * A toast: `show(message, action?)` shows `message` (and a button for `action`, such as
+ * "Undo"); it hides itself after a few seconds, or on a click anywhere on it.
+ * @returns {(message: string, action?: {label: string, run: () => void}) => void}
+ */
 function toaster(id) {
   const element = document.getElementById(id);
   let timer = 0;
@@ -14,16 +19,27 @@ function toaster(id) {
     if (element) element.hidden = true;
   };
   element?.addEventListener('click', hide);
-  return (message) => {
+  return (message, action) => {
     if (!element) return;
-    element.textContent = String(message);
+    const text = el('span', 'toast-text', message);
+    element.replaceChildren(text);
+    if (action) {
+      const button = /** @type {HTMLButtonElement} */ (el('button', 'button button-small toast-action', action.label));
+      button.type = 'button';
+      button.addEventListener('click', (event) => {
+        event.stopPropagation();
+        hide();
+        action.run();
+      });
+      element.append(button);
+    }
     element.hidden = false;
     clearTimeout(timer);
-    timer = setTimeout(hide, HIDE_MS);
+    timer = setTimeout(hide, action ? HIDE_MS * 2 : HIDE_MS);
   };
 }
 
-/** Shows a passing message ("Link copied"). */
+/** Shows a passing message ("Link copied"), optionally with an action ("Undo"). */
 export const showInfo = toaster('toast');
 /** Shows what went wrong. */
 export const showError = toaster('error');

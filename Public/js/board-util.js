@@ -69,11 +69,28 @@ export function hueForId(id) {
 
 /** A CSS colour for a member id, readable under white text. */
 export function colorForId(id) {
-  return `hsl(${hueForId(id)} 65% 42%)`;
+  return colorForHue(hueForId(id));
 }
 
-/** One or two capital letters for a display name ("Ada k3" → "AK", "bob" → "B"). */
+/** The CSS colour of a hue (0–359) that members are shown in; a bad hue is grey. */
+export function colorForHue(hue) {
+  return Number.isInteger(hue) && hue >= 0 && hue < 360 ? `hsl(${hue} 65% 42%)` : 'hsl(210 10% 45%)';
+}
+
+/** A guest's name as the server makes them: a first name and two characters ("Ada k3"). */
+const GUEST_NAME = /^(\p{L}+) [a-z2-9]{2}$/u;
+
+/**
+ * One or two letters for a display name ("Mary Ann Lee" → "ML", "bob" → "B"); a guest's
+ * ("Ada k3") gets the first two letters of the first name ("Ad"), not "A" and a random
+ * character.
+ */
 export function initials(name) {
+  const guest = GUEST_NAME.exec(String(name ?? '').trim());
+  if (guest) {
+    const letters = [...guest[1]];
+    return letters[0].toUpperCase() + (letters[1] ?? '').toLowerCase();
+  }
   const words = String(name ?? '')
     .trim()
     .split(/\s+/)

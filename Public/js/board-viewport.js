@@ -6,6 +6,7 @@
  * @module board-viewport
  */
 import { clampView, panBy, toBoard, viewCentre, zoomAt } from './board-util.js';
+import { bounds, fitView } from './board-geometry.js';
 
 /** @typedef {import('./board-canvas.js').BoardCanvas} BoardCanvas */
 /** @typedef {import('./board-util.js').View} View */
@@ -22,6 +23,10 @@ export class Viewport {
     ui.zoomIn.addEventListener('click', () => this.zoomBy(1.25));
     ui.zoomOut.addEventListener('click', () => this.zoomBy(0.8));
     ui.zoomReset.addEventListener('click', () => this.zoomBy(1 / this.#view.zoom));
+    ui.zoomFit.addEventListener('click', () => this.fit());
+    for (const button of [ui.zoomIn, ui.zoomOut, ui.zoomReset, ui.zoomFit]) {
+      button.addEventListener('click', () => this.#canvas.presence.stopFollowing());
+    }
     ui.viewport.addEventListener('wheel', (event) => this.#onWheel(event), { passive: false });
     addEventListener('resize', () => this.set(this.#view));
   }
@@ -45,6 +50,7 @@ export class Viewport {
     ui.world.style.setProperty('--inv-zoom', String(1 / view.zoom));
     ui.zoomReset.textContent = `${Math.round(view.zoom * 100)}%`;
     root.dataset.zoom = String(view.zoom);
+    this.#canvas.presence?.viewChanged();
   }
 
   /** Zooms by `factor` around viewport pixel `sx, sy` (its centre by default). */
@@ -53,14 +59,31 @@ export class Viewport {
     this.set(zoomAt(this.#view, this.#view.zoom * factor, sx ?? size.width / 2, sy ?? size.height / 2, size));
   }
 
-  /** On first load: show the top-left of the boxes, or the board's corner. */
-  frameBoxes() {
+  /**
+   * Fit to content: every box in view, centred, at no more than 100 % (the board's corner
+   * when it is empty). Also the first view of a board, so everyone starts on the same part;
+   * then at no less than `min` (60 %), so text stays readable on a phone.
+   */
+  fit({ min = 0.25 } = {}) {
+    const rect = bounds([...this.#canvas.board.boxes.values()]);
+    if (!rect) return this.set({ x: 0, y: 0, zoom: this.#view.zoom });
+    const size = this.size();
+    const margin = Math.min(40, size.width / 10);
+    const view = fitView(rect, size, { margin, min, max: 1 });
+    // More than fits at this zoom: its top-left part, not the middle.
+    if (rect.width * view.zoom > size.width - 2 * margin) view.x = rect.x - margin / view.zoom;
+    if (rect.height * view.zoom > size.height - 2 * margin) view.y = rect.y - margin / view.zoom;
+    // Content near the board's corner: show the corner, not the grey beyond it.
+    view.x = Math.max(view.x, -margin / view.zoom);
+    view.y = Math.max(view.y, -margin / view.zoom);
+    this.set(view);
+  }
+
+  /** Centres the view on board point `x, y` (keeping the zoom). */
+  centreOn(x, y) {
+    const size = this.size();
     const { zoom } = this.#view;
-    const boxes = [...this.#canvas.board.boxes.values()];
-    if (!boxes.length) return this.set({ x: 0, y: 0, zoom });
-    const left = Math.min(...boxes.map((b) => b.x));
-    const top = Math.min(...boxes.map((b) => b.y));
-    this.set({ x: left - 40 / zoom, y: top - 40 / zoom, zoom });
+    this.set({ x: x - size.width / 2 / zoom, y: y - size.height / 2 / zoom, zoom });
   }
 
   /** The board point at the centre of the viewport. */
@@ -82,6 +105,7 @@ export class Viewport {
   #onWheel(event) {
     if (this.#canvas.phase !== 'ready') return;
     event.preventDefault();
+    this.#canvas.presence.stopFollowing();
     const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? this.size().height : 1;
     const { sx, sy } = this.local(event);
     if (event.ctrlKey || event.metaKey) {

@@ -3,14 +3,13 @@
  * channel `board:X` (docs/PROTOCOL.md, "The Board app").
  * @module board
  */
-import { renderAccountNav } from './session.js';
+import './header.js';
 import { sessionReady } from './board-api.js';
 import { $ } from './board-ui.js';
 import { startList } from './board-list.js';
 import { startBoard } from './board-canvas.js';
 
 sessionReady();
-renderAccountNav($('account-nav'));
 
 const id = new URLSearchParams(location.search).get('id');
 if (id === null || id === '') startList();

@@ -5,8 +5,10 @@
  * characters; a signed-in user appears under their own display name instead). Server and user text only ever reaches the page through textContent.
  * @module counter
  */
+import './header.js';
 import { RealtimeClient } from './realtime.js';
 import { restore, currentToken } from './session.js';
+import { ago, buckets, drawChart, prune } from './counter-chart.js';
 
 /** Counter ids are channel ids (docs/PROTOCOL.md): 1–128 of `A-Z a-z 0-9 _ . -`. */
 const ID_RULE = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -29,6 +31,9 @@ const ui = {
   error: $('error'),
   switchForm: /** @type {HTMLFormElement} */ ($('switch-form')),
   switchId: /** @type {HTMLInputElement} */ ($('switch-id')),
+  switchError: $('switch-error'),
+  chart: /** @type {SVGSVGElement} */ (/** @type {unknown} */ ($('activity-chart'))),
+  lastIncrement: $('last-increment'),
 };
 
 const STATUS_TEXT = { connecting: 'Connecting…', open: 'Live', reconnecting: 'Reconnecting…', closed: 'Offline' };
@@ -77,17 +82,46 @@ ui.switchForm.addEventListener('submit', (event) => {
   const id = ui.switchId.value.trim();
   if (!ID_RULE.test(id)) {
     ui.switchId.setAttribute('aria-invalid', 'true');
-    showError(`“${id}” can’t be used. ${ID_RULE_TEXT}`);
+    ui.switchError.textContent = id ? `“${id}” can’t be used. ${ID_RULE_TEXT}` : 'Enter the id of a counter to open.';
+    ui.switchError.hidden = false;
     ui.switchId.focus();
     return;
   }
-  ui.switchId.removeAttribute('aria-invalid');
+  clearSwitchError();
   const next = new URLSearchParams(params);
   next.set('id', id);
   location.assign(`?${next}`);
 });
 
-ui.switchId.addEventListener('input', () => ui.switchId.removeAttribute('aria-invalid'));
+function clearSwitchError() {
+  ui.switchId.removeAttribute('aria-invalid');
+  ui.switchError.hidden = true;
+  ui.switchError.textContent = '';
+}
+
+ui.switchId.addEventListener('input', clearSwitchError);
+
+// --- recent activity -------------------------------------------------------------------
+
+/** Increments seen since the page opened: `{at, n}`. */
+let samples = [];
+let lastAt = 0;
+
+function drawActivity() {
+  const now = Date.now();
+  samples = prune(samples, now);
+  drawChart(ui.chart, buckets(samples, now));
+  ui.lastIncrement.textContent = lastAt ? `last +1 ${ago(now - lastAt)}` : 'none yet';
+}
+
+function noteIncrements(n) {
+  lastAt = Date.now();
+  samples.push({ at: lastAt, n });
+  drawActivity();
+}
+
+drawActivity();
+setInterval(drawActivity, 1_000);
 
 // --- the counter -----------------------------------------------------------------------
 
@@ -111,12 +145,10 @@ function refuse(id) {
   ui.presence.textContent = 'Not connected';
   ui.status.dataset.status = 'closed';
   ui.status.textContent = 'Not connected';
-  ui.switchId.value = DEFAULT_ID;
 }
 
 function start(id) {
   document.title = `${id} · Counter · Huddle`;
-  ui.switchId.value = id;
   const channel = `counter:${id}`;
 
   let name = params.get('name') ?? undefined;
@@ -142,6 +174,7 @@ function start(id) {
   function setCount(value) {
     if (!Number.isSafeInteger(value) || value < 0 || (count !== null && value <= count)) return;
     const first = count === null;
+    if (!first) noteIncrements(value - count);
     count = value;
     ui.count.textContent = number.format(value);
     ui.count.dataset.value = String(value);

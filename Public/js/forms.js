@@ -39,6 +39,9 @@ export function setFieldError(form, field, message) {
     slot.textContent = message;
     slot.hidden = !message;
   }
+  // The hint says the rule; while the error says it, the hint steps aside.
+  const hint = form.querySelector(`#${field}-hint`);
+  if (hint instanceof HTMLElement) hint.hidden = Boolean(message);
   if (input instanceof HTMLElement) {
     if (message) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
@@ -91,4 +94,51 @@ export function showApiError(form, notice, error) {
   const text = error?.status === 429 || !placed ? error?.message || 'Something went wrong.' : '';
   notice.textContent = text;
   notice.hidden = !text;
+}
+
+/**
+ * A Show/Hide button after each password field of `form` (the field's type switches; the
+ * button says which way it goes).
+ * @param {HTMLFormElement} form
+ */
+export function addPasswordToggles(form) {
+  for (const input of form.querySelectorAll('input[type="password"]')) {
+    const wrap = document.createElement('div');
+    wrap.className = 'password-field';
+    input.replaceWith(wrap);
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button button-small password-toggle';
+    button.setAttribute('aria-controls', input.id);
+    const show = (visible) => {
+      /** @type {HTMLInputElement} */ (input).type = visible ? 'text' : 'password';
+      button.textContent = visible ? 'Hide' : 'Show';
+      button.setAttribute('aria-label', visible ? 'Hide password' : 'Show password');
+      button.setAttribute('aria-pressed', String(visible));
+    };
+    show(false);
+    button.addEventListener('click', () => show(/** @type {HTMLInputElement} */ (input).type === 'password'));
+    wrap.append(input, button);
+  }
+}
+
+/**
+ * Marks `button` busy while `work` runs (disabled, `aria-busy`, its text `busyText`).
+ * @template T
+ * @param {HTMLButtonElement} button
+ * @param {string} busyText
+ * @param {() => Promise<T>} work
+ */
+export async function whileBusy(button, busyText, work) {
+  const text = button.textContent;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = busyText;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    button.textContent = text;
+  }
 }

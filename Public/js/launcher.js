@@ -5,6 +5,9 @@
  * @module launcher
  */
 
+import './header.js';
+import { onAccount, restore } from './session.js';
+
 /**
  * @typedef {object} AppEntry
  * @property {string} id      stable key (also `data-app` on the card, for tests)
@@ -12,6 +15,7 @@
  * @property {string} href    the app's page, relative to the launcher
  * @property {string} icon    one or two characters shown as the card's icon
  * @property {string} summary one sentence: what it does
+ * @property {boolean} [adminOnly] shown only to a signed-in admin
  */
 
 /** @type {AppEntry[]} */
@@ -28,21 +32,22 @@ export const apps = [
     name: 'Counter',
     href: 'counter.html',
     icon: '+1',
-    summary: 'A highly available counter: press the button and everyone watching sees the new value at once.',
+    summary: 'One shared number: press the button and everyone watching sees it go up at once.',
   },
   {
     id: 'account',
     name: 'My account',
     href: 'account.html',
     icon: '@',
-    summary: 'Register, log in and out; your session follows you across reloads and tabs.',
+    summary: 'Register, log in and out. You stay signed in when you reload or open another tab.',
   },
   {
     id: 'admin',
     name: 'Users',
     href: 'admin.html',
     icon: '⚙',
-    summary: 'For admins: list users, create them, change roles, deactivate accounts.',
+    summary: 'For admins: see everyone’s accounts, add people, change roles, deactivate accounts.',
+    adminOnly: true,
   },
 ];
 
@@ -83,5 +88,22 @@ export function renderApps(entries, list) {
   list.replaceChildren(...items);
 }
 
+/** The apps `account` may use: the admin-only ones for admins only. */
+export function appsFor(account) {
+  const admin = Boolean(account && !account.guest && account.role === 'admin');
+  return apps.filter((app) => !app.adminOnly || admin);
+}
+
 const list = document.getElementById('apps');
-if (list) renderApps(apps, list);
+if (list) {
+  let shown = appsFor(null);
+  renderApps(shown, list);
+  // The admin card comes once the session says so (rendered again only when the list changes).
+  onAccount((account) => {
+    const next = appsFor(account);
+    if (next.length === shown.length) return;
+    shown = next;
+    renderApps(shown, list);
+  });
+  restore().catch(() => {});
+}

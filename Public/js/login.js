@@ -3,8 +3,9 @@
  * this site) or the account page.
  * @module login
  */
-import { login, restore, renderAccountNav, onAccount } from './session.js';
-import { RULES, validate, revalidateOnInput, showApiError } from './forms.js';
+import './header.js';
+import { login, logout, restore, onAccount } from './session.js';
+import { RULES, addPasswordToggles, validate, revalidateOnInput, showApiError, whileBusy } from './forms.js';
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById('login-form'));
 const notice = /** @type {HTMLElement} */ (document.getElementById('form-error'));
@@ -20,12 +21,15 @@ export function nextPage(search) {
   return /^[A-Za-z0-9_-]+\.html(\?[^#]*)?$/.test(next) ? next : 'account.html';
 }
 
-renderAccountNav(/** @type {HTMLElement} */ (document.getElementById('account-nav')));
+// Someone signed in already sees who, not the form.
 onAccount((account) => {
-  const already = /** @type {HTMLElement} */ (document.getElementById('already'));
-  already.hidden = !account || account.guest;
+  const signedIn = Boolean(account && !account.guest);
+  /** @type {HTMLElement} */ (document.getElementById('already')).hidden = !signedIn;
+  form.hidden = signedIn;
   /** @type {HTMLElement} */ (document.getElementById('already-name')).textContent = account?.displayName ?? '';
 });
+document.getElementById('already-logout')?.addEventListener('click', () => logout().catch(() => {}));
+addPasswordToggles(form);
 restore().catch(() => {});
 revalidateOnInput(form, checks);
 
@@ -33,13 +37,11 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   notice.hidden = true;
   if (!validate(form, checks)) return;
-  submit.disabled = true;
   try {
-    await login(form.elements.namedItem('login').value.trim(), form.elements.namedItem('password').value);
+    await whileBusy(submit, 'Logging in…', () =>
+      login(form.elements.namedItem('login').value.trim(), form.elements.namedItem('password').value));
     location.assign(nextPage(location.search));
   } catch (error) {
     showApiError(form, notice, error);
-  } finally {
-    submit.disabled = false;
   }
 });

@@ -3,8 +3,9 @@
  * per-field messages (a taken username or email), then goes to the account page.
  * @module register
  */
-import { register, restore, renderAccountNav } from './session.js';
-import { RULES, validate, revalidateOnInput, showApiError } from './forms.js';
+import './header.js';
+import { register, restore } from './session.js';
+import { RULES, addPasswordToggles, validate, revalidateOnInput, showApiError, whileBusy } from './forms.js';
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById('register-form'));
 const notice = /** @type {HTMLElement} */ (document.getElementById('form-error'));
@@ -16,9 +17,9 @@ const checks = [
   ['password', RULES.password],
 ];
 
-renderAccountNav(/** @type {HTMLElement} */ (document.getElementById('account-nav')));
 restore().catch(() => {});
 revalidateOnInput(form, checks);
+addPasswordToggles(form);
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -27,13 +28,10 @@ form.addEventListener('submit', async (event) => {
   const value = (name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name)).value;
   const fields = { username: value('username').trim(), email: value('email').trim(), password: value('password') };
   if (value('displayName').trim()) fields.displayName = value('displayName').trim();
-  submit.disabled = true;
   try {
-    await register(fields);
+    await whileBusy(submit, 'Creating your account…', () => register(fields));
     location.assign('account.html');
   } catch (error) {
     showApiError(form, notice, error);
-  } finally {
-    submit.disabled = false;
   }
 });

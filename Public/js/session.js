@@ -11,6 +11,13 @@
  *   (which then ends the session).
  * - Tabs tell each other about logins and logouts on a BroadcastChannel, so logging out in
  *   one tab logs out all of them.
+ * - A page cannot see the HttpOnly cookie, and a refresh without one is answered 401, which
+ *   the browser logs as an error. So the pages keep a marker cookie of their own,
+ *   `huddle_session` (`1` after a login or refresh, `0` after a logout or a refused refresh;
+ *   no secret in it): with `0` a page knows it is signed out without asking. Without any
+ *   marker (a browser's first visit) it asks once. A refresh answered 204 (no session) is
+ *   signed out too.
+ * The header (brand, apps, account) is header.js.
  * @module session
  */
 
@@ -36,6 +43,22 @@ export class ApiError extends Error {
     this.fields = body?.fields || {};
     this.requestId = body?.requestId;
   }
+}
+
+const MARKER = 'huddle_session';
+/** The marker lives as long as the longest session can (`--auth-refresh-ttl` is at most 365 days). */
+const MARKER_MAX_AGE = 365 * 24 * 3600;
+
+/** The marker: '1' (a session may be there), '0' (signed out), or null (not known). */
+export function sessionMarker() {
+  const match = /(?:^|;\s*)huddle_session=([01])(?:;|$)/.exec(globalThis.document?.cookie ?? '');
+  return match ? match[1] : null;
+}
+
+function mark(value) {
+  if (!globalThis.document) return;
+  const path = new URL('.', document.baseURI).pathname;
+  document.cookie = `${MARKER}=${value}; Path=${path}; Max-Age=${MARKER_MAX_AGE}; SameSite=Strict`;
 }
 
 let accessToken = null;
@@ -114,12 +137,23 @@ function withLock(fn) {
  */
 export function refresh() {
   return withLock(async () => {
+    if (sessionMarker() === '0') {
+      set(null, null);
+      return null;
+    }
     try {
       const grant = await request('POST', 'auth/refresh', undefined, null);
+      if (!grant?.accessToken) {
+        mark('0');
+        set(null, null);
+        return null;
+      }
+      mark('1');
       set(grant.accessToken, grant.user, grant.expiresIn);
       return account;
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
+        mark('0');
         set(null, null);
         return null;
       }
@@ -141,6 +175,7 @@ export async function restore() {
 
 export async function login(loginName, password) {
   const grant = await withLock(() => request('POST', 'auth/login', { login: loginName, password }, null));
+  mark('1');
   set(grant.accessToken, grant.user, grant.expiresIn);
   channel?.postMessage({ type: 'login' });
   return account;
@@ -148,6 +183,7 @@ export async function login(loginName, password) {
 
 export async function register(fields) {
   const grant = await withLock(() => request('POST', 'auth/register', fields, null));
+  mark('1');
   set(grant.accessToken, grant.user, grant.expiresIn);
   channel?.postMessage({ type: 'login' });
   return account;
@@ -158,6 +194,7 @@ export async function logout() {
   try {
     await withLock(() => request('POST', 'auth/logout', undefined, null));
   } finally {
+    mark('0');
     set(null, null);
     channel?.postMessage({ type: 'logout' });
   }
@@ -185,36 +222,4 @@ if (channel) {
     // Another tab signed in: pick up the session from the shared cookie.
     if (message.data?.type === 'login') refresh().catch(() => {});
   };
-}
-
-/**
- * Fills the header's account area: the signed-in name with links, or "Log in".
- * @param {HTMLElement} nav
- */
-export function renderAccountNav(nav) {
-  onAccount((current) => {
-    const items = [];
-    const link = (href, text, id) => {
-      const a = document.createElement('a');
-      a.href = href;
-      a.textContent = text;
-      if (id) a.id = id;
-      return a;
-    };
-    if (current && !current.guest) {
-      items.push(link('account.html', current.displayName, 'nav-account'));
-      if (current.role === 'admin') items.push(link('admin.html', 'Users', 'nav-admin'));
-      const out = document.createElement('button');
-      out.type = 'button';
-      out.className = 'button button-small';
-      out.id = 'nav-logout';
-      out.textContent = 'Log out';
-      out.addEventListener('click', () => logout().catch(() => {}));
-      items.push(out);
-    } else {
-      items.push(link('login.html', 'Log in', 'nav-login'), link('register.html', 'Register', 'nav-register'));
-    }
-    nav.replaceChildren(...items);
-    nav.dataset.state = current && !current.guest ? 'signed-in' : 'signed-out';
-  });
 }

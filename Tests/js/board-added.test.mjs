@@ -73,3 +73,23 @@ test('reset (the channel was wiped): offsets start again', () => {
   assert.equal(added.acked(2), null, 'the old box is forgotten, and offset 2 not yet folded');
   assert.equal(added.folded(2, 'new'), 'new');
 });
+
+test('idAt: the id of the box added at an offset, before or after its event', async () => {
+  const added = new AddedBoxes();
+  added.folded(1, null);
+  added.folded(2, 'early');
+  assert.equal(await added.idAt(2), 'early');
+  assert.equal(await added.idAt(1), null, 'no box was added there');
+  const later = added.idAt(4);
+  const other = added.idAt(3);
+  added.folded(3, null);
+  assert.equal(await other, null);
+  added.folded(4, 'late');
+  assert.equal(await later, 'late');
+  const skipped = added.idAt(6);
+  added.folded(7, 'jumped'); // offsets may jump (a resubscribe): 6 is over, without a box
+  assert.equal(await skipped, null);
+  const pending = added.idAt(9);
+  added.reset();
+  assert.equal(await pending, null);
+});

@@ -10,6 +10,7 @@ import {
   ZOOM_MAX,
   ZOOM_MIN,
   clampView,
+  colorForHue,
   colorForId,
   createThrottle,
   forgetRecent,
@@ -109,7 +110,11 @@ test('member colours are stable and distinct enough; initials', () => {
   assert.notEqual(hueForId('conn-1'), hueForId('conn-2'));
   assert.ok(hueForId('') >= 0 && hueForId('x') < 360);
   assert.match(colorForId('k1'), /^hsl\(\d+ 65% 42%\)$/);
-  assert.equal(initials('Ada k3'), 'AK');
+  assert.equal(colorForId('user-7'), colorForHue(hueForId('user-7')), 'the colour of an id is the colour of its hue');
+  assert.equal(colorForHue(400), 'hsl(210 10% 45%)', 'a hue from elsewhere that is no hue: grey');
+  assert.equal(initials('Ada k3'), 'Ad');
+  assert.equal(initials('Zoe 5x'), 'Zo');
+  assert.equal(initials('Ada Lovelace'), 'AL');
   assert.equal(initials('bob'), 'B');
   assert.equal(initials('  mary   ann  lee '), 'ML');
   assert.equal(initials(''), '?');

@@ -64,6 +64,10 @@ def visible(driver: WebDriver, element_id: str) -> bool:
     return bool(elements) and elements[0].is_displayed()
 
 
+def d_text(driver: WebDriver, selector: str) -> str:
+    return driver.find_element(By.CSS_SELECTOR, selector).text
+
+
 def fill(driver: WebDriver, values: dict[str, str]) -> None:
     for field, value in values.items():
         element = driver.find_element(By.ID, field)
@@ -168,15 +172,33 @@ def test_an_admin_lists_creates_deactivates_and_changes_roles(huddle_factory, hu
     row = 'tr[data-user="worker"]'
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, row), "the new user in the table")
 
+    # A role change asks first: refused, nothing changes; accepted, it is done and said.
     Select(driver.find_element(By.CSS_SELECTOR, f"{row} select")).select_by_value("admin")
+    assert "admin" in driver.switch_to.alert.text
+    driver.switch_to.alert.dismiss()
+    assert Select(driver.find_element(By.CSS_SELECTOR, f"{row} select")).first_selected_option.get_attribute("value") == "agent"
+    Select(driver.find_element(By.CSS_SELECTOR, f"{row} select")).select_by_value("admin")
+    driver.switch_to.alert.accept()
     wait_for(driver, lambda d: Select(d.find_element(By.CSS_SELECTOR, f"{row} select")).first_selected_option
              .get_attribute("value") == "admin", "the role change")
+    wait_for(driver, lambda d: visible(d, "admin-status") and "worker is now an admin" in d.find_element(By.ID, "admin-status").text,
+             "the role change's message")
     driver.find_element(By.CSS_SELECTOR, f"{row} button").click()
+    assert "Deactivate worker" in driver.switch_to.alert.text
+    driver.switch_to.alert.accept()
     wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, row).get_attribute("data-active") == "false",
              "the deactivation")
+    wait_for(driver, lambda d: "deactivated" in d.find_element(By.ID, "admin-status").text, "the deactivation's message")
+    assert d_text(driver, f"{row} .badge-off") == "Deactivated"
+
+    # The search keeps only the matching rows.
+    driver.find_element(By.ID, "user-search").send_keys("work")
+    wait_for(driver, lambda d: not d.find_element(By.CSS_SELECTOR, 'tr[data-user="chief"]').is_displayed(), "the search")
+    assert driver.find_element(By.CSS_SELECTOR, row).is_displayed()
 
     # The deactivated user cannot log in.
     driver.find_element(By.ID, "nav-logout").click()
+    wait_for(driver, lambda d: d.find_element(By.ID, "account-nav").get_attribute("data-state") == "signed-out", "logged out")
     driver.get(f"{h.base_url}/login.html")
     fill(driver, {"login": "worker", "password": "worker password"})
     driver.find_element(By.ID, "submit").click()

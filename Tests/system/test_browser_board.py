@@ -208,7 +208,10 @@ def test_two_windows_share_a_board_live(huddle, browsers):
     # The window that added it selects it (whether the ack or the event came first).
     wait_for(first, lambda d: "is-selected" in box(d, box_id).get_attribute("class").split(), "the new box selected")
     assert "is-selected" not in box(second, box_id).get_attribute("class").split()
-    assert box(second, box_id).text == "Drag me"
+    # A new box is empty: its "Double-click to write" is a placeholder, not its text.
+    assert box(second, box_id).get_attribute("data-text") is None
+    assert "is-empty" in box(second, box_id).get_attribute("class").split()
+    assert next(b for b in api_board(huddle, board["id"])["boxes"] if b["id"] == box_id)["text"] == ""
     wait_for(second, lambda d: not d.find_element(By.ID, "empty-hint").is_displayed(), "the empty hint to go")
     x0, y0 = int(box_data(first, box_id, "x")), int(box_data(first, box_id, "y"))
     assert (box_data(second, box_id, "x"), box_data(second, box_id, "y")) == (str(x0), str(y0))

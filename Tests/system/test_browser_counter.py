@@ -14,6 +14,7 @@ import pytest
 import requests
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -136,9 +137,14 @@ def test_an_increment_in_one_window_shows_in_the_other(huddle, browsers):
         wait_for(driver, lambda d: text_of(d, "presence") == "2 people here", "presence to say 2 people here")
     assert text_of(first, "counter-id") == counter_id
 
+    # The "open another counter" field starts empty (typing does not append to an id).
+    assert prop(first, "switch-id", "value") == ""
     first.find_element(By.ID, "increment").click()
     wait_count(second, 1)
     wait_count(first, 1)
+    # The other window charts the +1 it saw, and says when it was.
+    wait_for(second, lambda d: d.find_element(By.ID, "activity-chart").get_attribute("data-total") == "1", "the +1 in the chart")
+    assert text_of(second, "last-increment").startswith("last +1")
 
     second.find_element(By.ID, "increment").click()
     wait_count(first, 2)
@@ -223,10 +229,11 @@ def test_bad_ids_are_refused_and_server_text_is_shown_as_text(huddle, browsers):
     field.clear()
     field.send_keys("no/slashes here")
     driver.find_element(By.CSS_SELECTOR, "#switch-form button[type=submit]").click()
-    wait_for(driver, lambda d: d.find_element(By.ID, "error").is_displayed(), "the error message")
-    assert "no/slashes here" in text_of(driver, "error")
+    wait_for(driver, lambda d: d.find_element(By.ID, "switch-error").is_displayed(), "the error beside the field")
+    assert "no/slashes here" in text_of(driver, "switch-error")
     assert field.get_attribute("aria-invalid") == "true"
-    wait_for(driver, lambda d: prop(d, "error", "hidden") is True, "the error to hide itself")
+    field.send_keys(Keys.BACKSPACE)
+    wait_for(driver, lambda d: prop(d, "switch-error", "hidden") is True, "the error to go once the field changes")
 
     # ...and opens a valid one.
     counter_id = unique_id()
