@@ -11,12 +11,10 @@
  *   (which then ends the session).
  * - Tabs tell each other about logins and logouts on a BroadcastChannel, so logging out in
  *   one tab logs out all of them.
- * - A page cannot see the HttpOnly cookie, and a refresh without one is answered 401, which
- *   the browser logs as an error. So the pages keep a marker cookie of their own,
- *   `huddle_session` (`1` after a login or refresh, `0` after a logout or a refused refresh;
- *   no secret in it): with `0` a page knows it is signed out without asking. Without any
- *   marker (a browser's first visit) it asks once. A refresh answered 204 (no session) is
- *   signed out too.
+ * - A page cannot see the HttpOnly cookie; a refresh without one is answered 204 (nobody is
+ *   signed in, not an error). To spare that request the pages keep a marker cookie of their
+ *   own, `huddle_session` (`1` after a login or refresh, `0` after a logout or a refused
+ *   refresh; no secret in it): with `0` a page knows it is signed out without asking.
  * The header (brand, apps, account) is header.js.
  * @module session
  */

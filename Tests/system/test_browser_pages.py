@@ -25,15 +25,6 @@ SIGNED_OUT = ["/", "/board.html", "/counter.html", "/login.html", "/register.htm
 SIGNED_IN = ["/", "/board.html", "/counter.html", "/login.html", "/account.html", "/admin.html"]
 
 
-def known_refresh_error(message: str) -> bool:
-    """The one error the console may show: a browser's very first page asks
-    `POST /api/v1/auth/refresh` whether it has a session, and without the refresh cookie the
-    server answers 401, which Chromium logs as a failed resource. After that the page's own
-    `huddle_session` marker says "signed out" and no page asks again. It goes once the server
-    answers a refresh that carries no cookie at all with 204 instead of 401."""
-    return "/api/v1/auth/refresh" in message and "401" in message
-
-
 def errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
 
@@ -101,10 +92,7 @@ def test_every_page_fits_a_phone_and_logs_no_error(admin_server, driver):
             problems.append(f"{path} (admin): {why}")
         logged += [(path, m) for m in errors(driver)]
     assert not problems, problems
-    unexpected = [(p, m) for p, m in logged if not known_refresh_error(m)]
-    assert not unexpected, unexpected
-    # The known one at most once: the marker stops every later page from asking.
-    assert len(logged) <= 1, logged
+    assert not logged, logged
 
 
 def test_the_header_is_the_same_everywhere(admin_server, driver):

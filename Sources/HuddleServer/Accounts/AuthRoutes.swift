@@ -33,8 +33,11 @@ struct AuthRoutes {
             return try self.grantResponse(grant, request: request)
         }
         auth.post("refresh") { request, context in
+            // No cookie at all: nobody is signed in in this browser, which is no error (a page
+            // asks on every load). A cookie whose session is over is one: 401, and it is dropped.
+            guard let cookie = request.cookies[Self.cookieName]?.value else { return Response(status: .noContent) }
             do {
-                let grant = try await self.authority.refresh(request.cookies[Self.cookieName]?.value)
+                let grant = try await self.authority.refresh(cookie)
                 return try self.grantResponse(grant, request: request)
             } catch let error as APIError where error.status == .unauthorized {
                 // A dead session's cookie is of no further use: answer 401 and drop it.
