@@ -360,6 +360,27 @@ import Testing
         }
     }
 
+    /// A flood of made-up names from one address is throttled like one name is, and so are
+    /// registrations; a login that succeeds does not reset the address's count.
+    @Test func failedLoginsAndRegistrationsAreLimitedPerAddress() async throws {
+        try await Self.withServer(configure: {
+            $0.auth.addressAttempts = 3
+            $0.auth.registrations = 2
+        }) { _, client, _ in
+            for n in 0..<3 {
+                let failed = try await Self.call(client, .post, "/api/v1/auth/login", json: ["login": "nobody\(n)", "password": "guess guess"])
+                #expect(failed.status == .unauthorized)
+            }
+            let root = try await Self.call(client, .post, "/api/v1/auth/login", json: ["login": "root", "password": "admin password"])
+            #expect(root.status == .tooManyRequests, "the address is throttled, whichever name it tries")
+            #expect(root.headers[.retryAfter] != nil)
+
+            #expect(try await Self.register(client, "first").status == .created)
+            #expect(try await Self.register(client, "second").status == .created)
+            #expect(try await Self.register(client, "third").status == .tooManyRequests)
+        }
+    }
+
     @Test func usersArePaginated() async throws {
         try await Self.withServer { _, client, adminToken in
             for name in ["lea", "luca", "mae", "mika"] {

@@ -17,6 +17,10 @@ public struct AuthConfiguration: Sendable {
     /// Password hashes waiting or running at once before logins get 503.
     public var hashQueue: Int
     public var loginAttempts: Int
+    /// Failed logins per client address, whatever the login name.
+    public var addressAttempts: Int
+    /// Registrations per client address.
+    public var registrations: Int
     public var loginWindow: Duration
 
     /// HS256 keys shorter than the hash are weak (and jwt-kit traps on them).
@@ -45,6 +49,8 @@ public struct AuthConfiguration: Sendable {
         self.bcryptCost = try reader.integer(Settings.authBcryptCost, in: 4...16)
         self.hashQueue = try reader.integer(Settings.authHashQueue, in: 1...100_000)
         self.loginAttempts = try reader.integer(Settings.authLoginAttempts, in: 1...1000)
+        self.addressAttempts = try reader.integer(Settings.authAddressAttempts, in: 1...100_000)
+        self.registrations = try reader.integer(Settings.authRegistrations, in: 1...100_000)
         self.loginWindow = .seconds(try reader.integer(Settings.authLoginWindow, in: 1...(24 * 3600)))
     }
 

@@ -18,7 +18,12 @@ struct SessionAuthority: Sendable {
     let accounts: any Accounts
     let passwords: PasswordHasher
     let tokens: AccessTokens
+    /// Failed logins per login name and client address.
     let throttle: LoginThrottle
+    /// Failed logins per client address, whatever the name (a flood of made-up names), and
+    /// registrations per client address.
+    let addressThrottle: LoginThrottle
+    let registrationThrottle: LoginThrottle
     let refreshLifetime: Duration
     let clock: @Sendable () -> Int64
     let logger: Logger
@@ -44,18 +49,28 @@ struct SessionAuthority: Sendable {
 
         let name = login.lowercased()
         let key = name + "|" + client
-        if let wait = self.throttle.retryAfter(key) {
+        if let wait = self.throttle.retryAfter(key) ?? self.addressThrottle.retryAfter(client) {
             throw APIError(.tooManyRequests, "Too many failed logins; try again in \(wait) seconds.", retryAfter: wait)
         }
         let user = try await self.accounts.user(login: name)
         let matches = try await self.passwords.verify(password, hash: user?.passwordHash ?? self.decoyHash)
         guard let user, matches else {
             self.throttle.recordFailure(key)
+            // Never cleared by a success: a valid login now and then must not reset a flood.
+            self.addressThrottle.recordFailure(client)
             throw APIError(.unauthorized, "Wrong username, email or password.")
         }
         guard user.active else { throw APIError(.forbidden, "This account is deactivated.") }
         self.throttle.recordSuccess(key)
         return try await self.startSession(for: user)
+    }
+
+    /// Counts a registration from `client`; throws 429 past the per-address limit.
+    func admitRegistration(from client: String) throws {
+        if let wait = self.registrationThrottle.retryAfter(client) {
+            throw APIError(.tooManyRequests, "Too many registrations from here; try again in \(wait) seconds.", retryAfter: wait)
+        }
+        self.registrationThrottle.recordFailure(client)
     }
 
     /// A new session family for `user`: an access token and its first refresh token.

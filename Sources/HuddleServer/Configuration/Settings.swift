@@ -69,7 +69,13 @@ public enum Settings {
         help: "password hashes (logins, registrations) waiting or running at once; past it 503 with `Retry-After`")
     public static let authLoginAttempts = Setting(
         "auth.login-attempts", default: "5", help: "failed logins per login name and address before 429")
-    public static let authLoginWindow = Setting("auth.login-window", default: "900", help: "seconds those failures are counted over")
+    public static let authAddressAttempts = Setting(
+        "auth.address-attempts", default: "50",
+        help: "failed logins per client address, whatever the name, before 429 (behind `--trusted-proxies`, the forwarded address)")
+    public static let authRegistrations = Setting(
+        "auth.registrations", default: "20", help: "registrations per client address before 429")
+    public static let authLoginWindow = Setting(
+        "auth.login-window", default: "900", help: "seconds failed logins and registrations are counted over")
 
     public static let drainDelay = Setting(
         "drain-delay", default: "0",
@@ -89,7 +95,7 @@ public enum Settings {
         redisURL, redisSentinels, redisMasterName, redisUsername, redisPassword, redisPasswordFile, redisSentinelPassword,
         redisSentinelPasswordFile, redisKeyPrefix, redisWaitReplicas, redisWaitTimeout, allowInsecureRedis,
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
-        authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts,
+        authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
         drainDelay, trustedProxies, publicOrigins,
     ]
