@@ -84,6 +84,10 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
         server: .http1WebSocketUpgrade(
             webSocketRouter: router,
             configuration: .init(
+                // A kept-alive connection that falls silent is closed after the idle timeout
+                // instead of holding a descriptor for ever. (Before its first request the
+                // upgrade channel has no such handler yet: that needs our own pipeline.)
+                http1: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout))),
                 // Frames up to twice the message limit are read whole, so that the gateway can
                 // answer an oversized message with a clean 1009 rather than a reset connection;
                 // larger frames are cut off by the frame decoder, so memory stays bounded.

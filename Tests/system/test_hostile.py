@@ -198,3 +198,23 @@ def test_the_data_directory_and_database_files_are_the_owners_only(huddle_factor
     assert files, list(data_dir.iterdir())
     for path in files:
         assert path.stat().st_mode & 0o777 == 0o600, (path, oct(path.stat().st_mode))
+
+
+def test_a_kept_alive_connection_that_falls_silent_is_closed_after_the_idle_timeout(huddle_factory):
+    import socket
+    h = huddle_factory(args=["--idle-timeout", "2"])
+    s = socket.create_connection((h.host, h.port), timeout=30)
+    s.sendall(f"GET /health/live HTTP/1.1\r\nHost: {h.host}:{h.port}\r\n\r\n".encode())
+    received = b""
+    # 30 s is a hang guard, far above the 2 s timeout; not a timing assertion.
+    try:
+        while chunk := s.recv(4096):
+            received += chunk
+    except socket.timeout:
+        raise AssertionError("the idle connection was still open after 30 s") from None
+    except ConnectionResetError:
+        pass
+    finally:
+        s.close()
+    assert received.startswith(b"HTTP/1.1 200"), received[:100]
+    assert requests.get(h.url("/health/live"), timeout=HTTP_TIMEOUT).status_code == 200

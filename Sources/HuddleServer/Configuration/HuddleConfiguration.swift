@@ -34,6 +34,9 @@ public struct HuddleConfiguration: Sendable {
     /// How long a SIGTERM keeps serving, not ready, before closing WebSockets and the listener:
     /// the time a load balancer needs to see the readiness change (key `drain-delay`, seconds).
     public var drainDelay: Duration
+    /// Seconds a kept-alive HTTP connection may stay silent between requests before it is
+    /// closed (key `idle-timeout`).
+    public var idleTimeout: Int
     /// The longest a graceful shutdown may take: the drain delay, the WebSocket drain, and ten
     /// seconds for in-flight requests and closing the backends.
     public var shutdownCeiling: Duration { self.drainDelay + self.drainTimeout + .seconds(10) }
@@ -65,6 +68,7 @@ public struct HuddleConfiguration: Sendable {
         }
         self.gateway = try GatewayConfiguration(reader: reader)
         self.drainDelay = .seconds(try reader.integer(Settings.drainDelay, in: 0...300))
+        self.idleTimeout = try reader.integer(Settings.idleTimeout, in: 1...3600)
         if let proxies = reader.value(Settings.trustedProxies) {
             self.trustedProxies = try TrustedProxies(parsing: proxies)
         }

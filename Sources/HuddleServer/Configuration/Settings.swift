@@ -84,6 +84,9 @@ public enum Settings {
         "trusted-proxies",
         help: "load balancers (addresses or CIDR ranges, comma separated) whose `X-Forwarded-For` names the client ([details](docs/SECURITY.md))")
 
+    public static let idleTimeout = Setting(
+        "idle-timeout", default: "30",
+        help: "seconds a kept-alive HTTP connection may stay silent between requests before it is closed")
     public static let publicOrigins = Setting(
         "public-origins",
         help: "origins besides the server's own (`https://huddle.example.com`, comma separated) whose pages may use the session cookie and the WebSocket")
@@ -97,7 +100,7 @@ public enum Settings {
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
         authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
-        drainDelay, trustedProxies, publicOrigins,
+        drainDelay, idleTimeout, trustedProxies, publicOrigins,
     ]
 
     /// The setting a flag spells (`--port`), if any.
