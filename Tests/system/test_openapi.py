@@ -86,14 +86,14 @@ GROUP = re.compile(r'let\s+(\w+)\s*=\s*router\.group\(\s*"([^"]*)"\s*\)')
 CALL = re.compile(r'\b(\w+)\.(get|post|put|patch|delete|head|options|ws)\s*(?:\(\s*"([^"]*)"|\(\s*\)|\{)')
 
 
-def code_routes() -> set[tuple[str, str]]:
+def code_routes(root: Path = SOURCES) -> set[tuple[str, str]]:
     """(method, path) of every route registered in Sources/HuddleServer: `router.get("x")`,
     `let g = router.group("a/b")` then `g.post("{id}")` or `g.post { … }`, and `router.ws`
     (a GET with an upgrade). Calls on other receivers (`queryParameters.get("limit")`) are
     not routes."""
     routes: set[tuple[str, str]] = set()
-    files = sorted(SOURCES.rglob("*.swift"))
-    assert files, f"no Swift sources under {SOURCES}"
+    files = sorted(root.rglob("*.swift"))
+    assert files, f"no Swift sources under {root}"
     for file in files:
         text = re.sub(r"//[^\n]*", "", file.read_text(encoding="utf-8"))
         groups = {"router": ""}
@@ -123,6 +123,21 @@ KNOWN_ROUTES = {
 def test_route_parser_finds_the_known_routes():
     found = code_routes()
     assert KNOWN_ROUTES <= found, f"the parser missed {sorted(KNOWN_ROUTES - found)}"
+
+
+def test_route_parser_sees_a_new_route(tmp_path):
+    """A route added to the code (on the router or on a group) is found, so the comparison
+    below would fail for it."""
+    import shutil
+
+    copy = tmp_path / "HuddleServer"
+    shutil.copytree(SOURCES, copy)
+    with (copy / "Apps" / "Board" / "BoardRoutes.swift").open("a", encoding="utf-8") as f:
+        f.write('\nfunc extra(router: Router<AppRequestContext>) {\n'
+                '    let extra = router.group("api/v1/extra")\n'
+                '    extra.put("{id}") { _, _ in "" }\n'
+                '    router.delete("ping") { _, _ in "" }\n}\n')
+    assert code_routes(copy) - code_routes() == {("PUT", "/api/v1/extra/{id}"), ("DELETE", "/ping")}
 
 
 def test_spec_and_router_have_the_same_routes():
