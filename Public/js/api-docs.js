@@ -26,6 +26,22 @@ function el(tag, className, content) {
 }
 
 /**
+ * An element for prose from the spec: `backticked` parts become <code>, the rest text nodes.
+ * @param {string} tag
+ * @param {string} className
+ * @param {string} text
+ * @returns {HTMLElement}
+ */
+function prose(tag, className, text) {
+  const node = el(tag, className);
+  text.split('`').forEach((part, index) => {
+    if (index % 2 === 1) node.append(el('code', '', part));
+    else if (part) node.append(document.createTextNode(part));
+  });
+  return node;
+}
+
+/**
  * The object a local `$ref` ("#/components/…") points at.
  * @param {object} spec
  * @param {string} ref
@@ -77,7 +93,7 @@ function schemaView(spec, schema, depth = 0) {
   }
   const summary = constraints(schema);
   if (summary) line([el('span', 'api-type', summary)]);
-  if (schema.description) line([el('span', 'api-note api-desc', schema.description)]);
+  if (schema.description) line([prose('span', 'api-note api-desc', schema.description)]);
   for (const [word, parts] of [['all of', schema.allOf], ['one of', schema.oneOf]]) {
     if (!parts) continue;
     line([el('span', 'api-note', word), ...parts.map((part) => schemaView(spec, part, depth + 1))]);
@@ -132,7 +148,7 @@ function operationView(spec, path, method, item, operation) {
       el('span', 'api-summary', operation.summary ?? ''),
     ]),
   );
-  if (operation.description) block.append(el('p', 'api-desc', operation.description));
+  if (operation.description) block.append(prose('p', 'api-desc', operation.description));
   const security = securityText(spec, operation);
   if (security) block.append(el('h4', '', 'Authentication'), el('p', '', security));
 
@@ -144,7 +160,7 @@ function operationView(spec, path, method, item, operation) {
       const head = [el('span', 'api-name', parameter.name), ` (${parameter.in})`];
       if (parameter.required) head.push(' ', el('span', 'api-req', 'required'));
       const entry = el('li', '', head);
-      if (parameter.description) entry.append(el('div', 'api-note api-desc', parameter.description));
+      if (parameter.description) entry.append(prose('div', 'api-note api-desc', parameter.description));
       entry.append(schemaView(spec, parameter.schema));
       list.append(entry);
     }
@@ -163,7 +179,7 @@ function operationView(spec, path, method, item, operation) {
   const responses = el('ul', 'api-responses');
   for (const [status, raw] of Object.entries(operation.responses ?? {})) {
     const response = raw.$ref ? resolve(spec, raw.$ref) : raw;
-    const entry = el('li', '', [el('span', 'api-status', status), ' ', response.description ?? '']);
+    const entry = el('li', '', [el('span', 'api-status', status), ' ', prose('span', '', response.description ?? '')]);
     const headers = Object.keys(response.headers ?? {});
     if (headers.length) entry.append(el('div', 'api-note', `Headers: ${headers.join(', ')}`));
     for (const [type, media] of Object.entries(response.content ?? {})) {
@@ -183,11 +199,11 @@ export function render(spec) {
   document.title = `${spec.info.title} · HTTP API ${spec.info.version}`;
   const intro = document.getElementById('api-intro');
   for (const paragraph of (spec.info.description ?? '').split(/\n\s*\n/)) {
-    if (paragraph.trim()) intro.append(el('p', 'api-desc', paragraph.trim()));
+    if (paragraph.trim()) intro.append(prose('p', 'api-desc', paragraph.trim()));
   }
   const schemes = spec.components?.securitySchemes ?? {};
   for (const [name, scheme] of Object.entries(schemes)) {
-    intro.append(el('p', '', [el('span', 'api-name', name), `: ${scheme.description ?? scheme.type}`]));
+    intro.append(el('p', '', [el('span', 'api-name', name), ': ', prose('span', '', scheme.description ?? scheme.type)]));
   }
 
   const tags = [...(spec.tags ?? [])];
@@ -214,7 +230,7 @@ export function render(spec) {
     section.dataset.tag = tag.name;
     section.id = `tag-${tag.name}`;
     section.append(el('h2', 'section-title', tag.name));
-    if (tag.description) section.append(el('p', '', tag.description));
+    if (tag.description) section.append(prose('p', '', tag.description));
     section.append(...operations);
     container.append(section);
     const link = el('a', '', `${tag.name} (${operations.length})`);
