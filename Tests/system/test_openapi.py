@@ -3,9 +3,11 @@
 - the spec is valid OpenAPI 3.1, and Public/openapi.json is exactly its content;
 - the set of (method, path) in the spec equals the routes registered in Sources/HuddleServer
   (parsed out of the Swift sources), so a route without a spec entry, or the reverse, fails;
-- schemathesis runs every operation against a live server (`--store memory --dev`) with a
-  fixed seed and at most 25 examples per operation and mode: no server error, and every
-  response matches the spec (schema, status code, content type, headers);
+- schemathesis runs every operation against a live server (`--store memory --dev`, a user's
+  token) with a fixed seed and at most 25 examples per operation and mode (positive, and
+  negative where there is input), and the admin-only operations again as an admin (a SQLite
+  server whose admin `huddle user create` made): no server error, and every response matches
+  the spec (schema, status code, content type, headers);
 - the WebSocket upgrade, which schemathesis cannot drive, is checked by hand;
 - the docs page (Public/api.html) renders every operation in headless Chromium.
 """
@@ -161,12 +163,43 @@ def server():
 
 @pytest.fixture(scope="module")
 def token(server) -> str:
-    """A registered user's access token (not an admin: admin-only operations answer 403,
-    which the spec documents; a memory store has no way to make the first admin)."""
+    """A registered user's access token (not an admin: `admin_token` is for the operations
+    that answer admins differently)."""
     r = requests.post(server.url("/api/v1/auth/register"), timeout=10,
                       json={"username": "fuzzer", "email": "fuzzer@example.com", "password": "correct horse battery"})
     assert r.status_code == 201, r.text
     return r.json()["accessToken"]
+
+
+@pytest.fixture(scope="module")
+def admin_server():
+    """A second server whose first admin was made by `huddle user create --admin` (a memory
+    store cannot be reached from another process, so this one is SQLite in a temp dir)."""
+    data = Path(tempfile.mkdtemp(prefix="huddle-openapi-admin-"))
+    proc = HuddleProcess(data, args=["--store", "sqlite", "--dev"], log_dir=data / "logs")
+    created = subprocess.run(
+        [str(proc.binary), "user", "create", "--admin", "--username", "root", "--email", "root@example.com",
+         "--data-dir", str(data), "--store", "sqlite"],
+        input="correct horse battery\n", capture_output=True, text=True, env=proc.environment, timeout=120)
+    assert created.returncode == 0, created.stdout + created.stderr
+    proc.start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
+def admin_token(admin_server) -> str:
+    r = requests.post(admin_server.url("/api/v1/auth/login"), timeout=10,
+                      json={"login": "root", "password": "correct horse battery"})
+    assert r.status_code == 200, r.text
+    return r.json()["accessToken"]
+
+
+# Operations that answer an admin differently from a user: run again with an admin's token.
+ADMIN_OPERATIONS = {
+    "GET /api/v1/users", "POST /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}",
+    "GET /api/v1/boards",
+}
 
 
 def _operations() -> list:
@@ -183,12 +216,14 @@ def _operations() -> list:
         modes = ["positive"]
         if op.path_parameters or op.query or op.body:
             modes.append("negative")  # operations without input have no invalid input to send
-        for mode in modes:
-            params.append(pytest.param(op.label, mode, id=f"{op.label} [{mode}]"))
+        roles = ["user", "admin"] if op.label in ADMIN_OPERATIONS else ["user"]
+        for role in roles:
+            for mode in modes:
+                params.append(pytest.param(op.label, mode, role, id=f"{op.label} [{mode}, {role}]"))
     return params
 
 
-# Where schemathesis found the server at odds with the spec, as (operation, mode): the
+# Where schemathesis found the server at odds with the spec, as (operation, mode, role): the
 # reason names the bug, and the test is xfail(strict=True) so that it fails once fixed.
 # None at the moment.
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
@@ -197,15 +232,15 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {}
 def _params():
     out = []
     for param in _operations():
-        label, mode = param.values
-        bug = KNOWN_BUGS.get((label, mode))
+        label, mode, role = param.values
+        bug = KNOWN_BUGS.get((label, mode, role))
         marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-        out.append(pytest.param(label, mode, id=param.id, marks=marks))
+        out.append(pytest.param(label, mode, role, id=param.id, marks=marks))
     return out
 
 
-@pytest.mark.parametrize("label, mode", _params())
-def test_schemathesis(server, token, label, mode):
+@pytest.mark.parametrize("label, mode, role", _params())
+def test_schemathesis(request, label, mode, role):
     import schemathesis
     from hypothesis import HealthCheck, Phase, given, seed, settings
     from schemathesis import GenerationMode
@@ -223,6 +258,10 @@ def test_schemathesis(server, token, label, mode):
         checks.content_type_conformance,
         checks.response_headers_conformance,
     ]
+    if role == "admin":
+        server, token = request.getfixturevalue("admin_server"), request.getfixturevalue("admin_token")
+    else:
+        server, token = request.getfixturevalue("server"), request.getfixturevalue("token")
     headers = {"Authorization": f"Bearer {token}"}
 
     @seed(20261201)
