@@ -21,8 +21,8 @@ struct AuthRoutes {
     func register(on router: Router<AppRequestContext>) {
         let auth = router.group("api/v1/auth")
         auth.post("register") { request, context in
-            try self.authority.admitRegistration(from: self.client(request, context))
             let input = try await request.decode(as: RegisterInput.self, context: context)
+            try self.authority.admitRegistration(from: self.client(request, context))
             let user = try await self.registry.create(
                 username: input.username, email: input.email, password: input.password, displayName: input.displayName)
             context.logger.info("Registered a user", metadata: ["user": .string(user.id)])
