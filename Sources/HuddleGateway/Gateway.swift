@@ -119,18 +119,18 @@ public final class Gateway: Sendable {
         await self.reidentify(self.sessions.withLock { Array($0.values) }.filter { !$0.identity.isGuest })
     }
 
+    /// Looks each user up once, however many connections they have here.
     private func reidentify(_ sessions: [Session]) async {
-        for session in sessions {
+        for (userID, connections) in Dictionary(grouping: sessions, by: { $0.identity.id }) {
             do {
-                if let identity = try await self.dependencies.lookUp(session.identity.id) {
-                    session.reidentify(as: identity)
-                } else {
-                    session.close(.revoked)
+                let now = try await self.dependencies.lookUp(userID)
+                for session in connections {
+                    if let now { session.reidentify(as: now) } else { session.close(.revoked) }
                 }
             } catch {
                 self.dependencies.logger.warning(
-                    "Could not check an account change; the connection keeps its identity",
-                    metadata: ["connection": .string(session.id), "error": "\(error)"])
+                    "Could not check an account change; the connections keep their identity",
+                    metadata: ["user": .string(userID), "error": "\(error)"])
             }
         }
     }

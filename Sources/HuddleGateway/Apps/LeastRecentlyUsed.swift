@@ -21,18 +21,11 @@ struct LeastRecentlyUsed<Key: Hashable, Value> {
 
     var count: Int { self.slots.count }
 
-    /// Reading an entry makes it the most recently used; writing nil removes nothing (use a
-    /// smaller capacity to forget sooner).
-    subscript(key: Key) -> Value? {
-        mutating get {
-            guard let slot = self.slotOf[key] else { return nil }
-            self.touch(slot)
-            return self.slots[slot].value
-        }
-        set {
-            guard let newValue else { return }
-            self.set(newValue, for: key)
-        }
+    /// The value for `key`, which becomes the most recently used.
+    mutating func value(for key: Key) -> Value? {
+        guard let slot = self.slotOf[key] else { return nil }
+        self.touch(slot)
+        return self.slots[slot].value
     }
 
     /// The keys, most recently used first.
@@ -46,7 +39,8 @@ struct LeastRecentlyUsed<Key: Hashable, Value> {
         return keys
     }
 
-    private mutating func set(_ value: Value, for key: Key) {
+    /// Stores `value` as the most recently used, forgetting the least recently used entry when full.
+    mutating func set(_ value: Value, for key: Key) {
         if let slot = self.slotOf[key] {
             self.slots[slot].value = value
             self.touch(slot)

@@ -19,7 +19,7 @@ public final class StateCache<State: StreamFold>: Sendable {
 
     /// `stream`'s state as of its latest event: the cached state, caught up from the store.
     public func latest(of stream: String, in log: EventLog) async throws -> State {
-        var state = self.states.withLock { $0[stream] } ?? State()
+        var state = self.states.withLock { $0.value(for: stream) } ?? State()
         while true {
             let events = try await log.read(stream, after: state.offset, limit: self.pageSize)
             for event in events { state.apply(event) }
@@ -33,8 +33,8 @@ public final class StateCache<State: StreamFold>: Sendable {
         guard state.offset > 0 else { return }
         self.states.withLock { states in
             // Never replace a newer state with an older one (two commands catching up at once).
-            if let known = states[stream], known.offset >= state.offset { return }
-            states[stream] = state
+            if let known = states.value(for: stream), known.offset >= state.offset { return }
+            states.set(state, for: stream)
         }
     }
 

@@ -18,6 +18,7 @@ struct RequestGuard: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let origins: AllowedOrigins
+    /// The realtime route of `buildRouter` (spelled out there, where the route test reads it).
     static let realtimePath = "/api/v1/realtime"
 
     func handle(
