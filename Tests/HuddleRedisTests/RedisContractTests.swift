@@ -54,6 +54,7 @@ struct RedisBackendTests {
         try await RedisRig.withStorage { redis in
             try await CountersContract.startAtZeroAndCountUpByOne(RedisCounters(redis: redis))
             try await CountersContract.concurrentIncrementsAreAtomic(RedisCounters(redis: redis))
+            try await CountersContract.concurrentIncrementsOfManyCountersEachCountOnce(RedisCounters(redis: redis))
         }
     }
 

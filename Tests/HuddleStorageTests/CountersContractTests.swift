@@ -16,4 +16,11 @@ import Testing
         try await CountersContract.concurrentIncrementsAreAtomic(made.counters)
         await made.close()
     }
+
+    @Test(arguments: Backend.available)
+    func concurrentIncrementsOfManyCountersEachCountOnce(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        try await CountersContract.concurrentIncrementsOfManyCountersEachCountOnce(made.counters)
+        await made.close()
+    }
 }

@@ -97,6 +97,80 @@ import Testing
         #expect(Set(stored.map(\.data)).count == 50, "every event was stored once")
     }
 
+    /// Racers, free appends and stale expectations all at once, over several streams, round
+    /// after round: the results must be those of a store that takes one append at a time
+    /// (a group-committing store batches exactly these).
+    @Test(arguments: Backend.available)
+    func manyConcurrentWritersGetTheResultsOfOneAtATime(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let store = made.events
+        let raced = (0..<6).map { "race:\($0)" }
+        let free = (0..<4).map { "free:\($0)" }
+        for round in Int64(0)..<5 {
+            let outcomes = await withTaskGroup(of: Attempt.self) { group in
+                for stream in raced {
+                    for racer in 0..<6 {
+                        group.addTask { await Self.attempt(store, stream, "r\(round)-\(racer)", expecting: round) }
+                    }
+                    // Expects a head the stream never has at this point.
+                    group.addTask { await Self.attempt(store, stream, "stale\(round)", expecting: round + 3) }
+                }
+                for stream in free {
+                    for writer in 0..<5 {
+                        group.addTask { await Self.attempt(store, stream, "f\(round)-\(writer)", expecting: nil) }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for stream in raced {
+                let mine = outcomes.filter { $0.stream == stream }
+                let winners = mine.compactMap { entry -> Int64? in
+                    if case .appended(let offset) = entry.outcome { offset } else { nil }
+                }
+                #expect(winners == [round + 1], "exactly one racer won on \(stream) in round \(round), at the next offset")
+                for entry in mine {
+                    if case .conflict(let actual) = entry.outcome {
+                        #expect(actual == round || actual == round + 1, "a loser was told a head the stream had")
+                    }
+                    if case .failed = entry.outcome { Issue.record("\(entry.tag) failed instead of winning or conflicting") }
+                }
+            }
+            for stream in free {
+                let offsets = outcomes.filter { $0.stream == stream }.compactMap { entry -> Int64? in
+                    if case .appended(let offset) = entry.outcome { offset } else { nil }
+                }
+                #expect(offsets.sorted() == Array((round * 5 + 1)...(round * 5 + 5)), "free appends on \(stream) all landed once")
+            }
+        }
+        for stream in raced + free {
+            let stored = try await store.read(stream, after: 0, limit: 100)
+            let head = try await store.head(of: stream)
+            #expect(stored.map(\.offset) == Array(1...head), "\(stream) has no gap and no duplicate")
+        }
+    }
+
+    struct Attempt: Sendable {
+        enum Outcome: Sendable { case appended(Int64), conflict(actual: Int64), failed }
+        let stream: String
+        let tag: String
+        let outcome: Outcome
+    }
+
+    private static func attempt(_ store: any EventStore, _ stream: String, _ tag: String, expecting head: Int64?) async
+        -> Attempt
+    {
+        let event = NewEvent(name: "noted", data: #"{"tag":"\#(tag)"}"#)
+        do {
+            let stored = try await store.append(event, to: stream, expecting: head.map { .exactly($0) } ?? .any)
+            return Attempt(stream: stream, tag: tag, outcome: .appended(stored.offset))
+        } catch EventStoreError.conflict(_, _, let actual) {
+            return Attempt(stream: stream, tag: tag, outcome: .conflict(actual: actual))
+        } catch {
+            return Attempt(stream: stream, tag: tag, outcome: .failed)
+        }
+    }
+
     @Test(arguments: Backend.available)
     func keepsArbitraryJSONTextAndNamesIntact(_ backend: Backend) async throws {
         let made = try await backend.make()

@@ -3,8 +3,9 @@ import SQLiteNIO
 
 /// The embedded ``Accounts``: tables `users`, `refresh_families` and `refresh_tokens`.
 ///
-/// The one connection runs statements one at a time, but an async caller can interleave
-/// between two of ours; each step is therefore a single guarded statement (see ``rotate``).
+/// Writes are statements of the storage's group commit, reads go to its reader; another
+/// caller's write can land between two of ours, so each step is a single guarded statement
+/// (see ``rotate``).
 public struct SQLiteAccounts: Accounts {
     let database: SQLiteStorage
 
@@ -28,29 +29,29 @@ public struct SQLiteAccounts: Accounts {
             ]
         )
         guard rows.isEmpty else { return }
-        let taken = try await self.database.query("SELECT 1 FROM users WHERE username = ?1", [.text(user.username)])
+        let taken = try await self.database.read("SELECT 1 FROM users WHERE username = ?1", [.text(user.username)])
         throw AccountsError.taken(taken.isEmpty ? .email : .username)
     }
 
     public func user(id: String) async throws -> User? {
-        try await self.database.query("SELECT \(Self.userColumns) FROM users WHERE id = ?1", [.text(id)]).first.map(Self.user)
+        try await self.database.read("SELECT \(Self.userColumns) FROM users WHERE id = ?1", [.text(id)]).first.map(Self.user)
     }
 
     public func user(login: String) async throws -> User? {
-        try await self.database.query(
+        try await self.database.read(
             "SELECT \(Self.userColumns) FROM users WHERE username = ?1 OR email = ?1", [.text(login)]
         ).first.map(Self.user)
     }
 
     public func users(offset: Int, limit: Int) async throws -> [User] {
-        try await self.database.query(
+        try await self.database.read(
             "SELECT \(Self.userColumns) FROM users ORDER BY created_at, id LIMIT ?1 OFFSET ?2",
             [.integer(limit), .integer(max(offset, 0))]
         ).map(Self.user)
     }
 
     public func userCount() async throws -> Int {
-        try await self.database.query("SELECT COUNT(*) AS n FROM users").first?.column("n")?.integer ?? 0
+        try await self.database.read("SELECT COUNT(*) AS n FROM users").first?.column("n")?.integer ?? 0
     }
 
     public func update(id: String, _ changes: UserChanges) async throws -> User? {
@@ -121,7 +122,7 @@ public struct SQLiteAccounts: Accounts {
     }
 
     public func session(tokenHash: String, now: Int64) async throws -> RefreshSession? {
-        let rows = try await self.database.query(
+        let rows = try await self.database.read(
             """
             SELECT t.family_id, t.user_id, t.created_at, t.expires_at FROM refresh_tokens t
             JOIN refresh_families f ON f.id = t.family_id

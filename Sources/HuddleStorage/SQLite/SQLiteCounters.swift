@@ -1,7 +1,8 @@
 public import HuddleCore
 import SQLiteNIO
 
-/// The embedded ``Counters``: one upsert per increment, atomic and durable.
+/// The embedded ``Counters``: increments are group-committed (several of one counter in one
+/// batch become one upsert), atomic and durable when they return.
 public struct SQLiteCounters: Counters {
     let database: SQLiteStorage
 
@@ -10,22 +11,14 @@ public struct SQLiteCounters: Counters {
     }
 
     public func increment(_ id: String) async throws -> Int64 {
-        let rows = try await self.database.query(
-            """
-            INSERT INTO counters (id, value) VALUES (?1, 1)
-            ON CONFLICT (id) DO UPDATE SET value = value + 1
-            RETURNING value
-            """,
-            [.text(id)]
-        )
-        guard let value = rows.first?.column("value")?.integer else {
-            throw EventStoreError.unavailable("the counter upsert returned no row")
+        guard case .counted(let value) = try await self.database.write(.increment(counter: id)) else {
+            throw EventStoreError.unavailable("the database answered an increment with something else")
         }
-        return Int64(value)
+        return value
     }
 
     public func value(of id: String) async throws -> Int64 {
-        let rows = try await self.database.query("SELECT value FROM counters WHERE id = ?1", [.text(id)])
+        let rows = try await self.database.read("SELECT value FROM counters WHERE id = ?1", [.text(id)])
         return Int64(rows.first?.column("value")?.integer ?? 0)
     }
 }

@@ -64,31 +64,32 @@ enum SQLiteMigrations {
 
     static var latestVersion: Int { Self.steps.last?.version ?? 0 }
 
-    static func apply(on database: SQLiteStorage) async throws {
-        _ = try await database.query(
+    /// Runs on the write connection itself, before the group commit takes it over.
+    static func apply(on connection: SQLiteConnection, logger: Logger) async throws {
+        _ = try await connection.query(
             "CREATE TABLE IF NOT EXISTS huddle_schema (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"
         )
-        let rows = try await database.query("SELECT COALESCE(MAX(version), 0) AS version FROM huddle_schema")
+        let rows = try await connection.query("SELECT COALESCE(MAX(version), 0) AS version FROM huddle_schema")
         let current = rows.first?.column("version")?.integer ?? 0
         guard current <= Self.latestVersion else {
             throw SchemaError.newerThanKnown(found: current, known: Self.latestVersion)
         }
         for step in Self.steps where step.version > current {
-            _ = try await database.query("BEGIN IMMEDIATE")
+            _ = try await connection.query("BEGIN IMMEDIATE")
             do {
                 for statement in step.statements {
-                    _ = try await database.query(statement)
+                    _ = try await connection.query(statement)
                 }
-                _ = try await database.query(
+                _ = try await connection.query(
                     "INSERT INTO huddle_schema (version, applied_at) VALUES (?1, ?2)",
                     [.integer(step.version), .integer(Int(WallClockMilliseconds.now()))]
                 )
-                _ = try await database.query("COMMIT")
+                _ = try await connection.query("COMMIT")
             } catch {
-                _ = try? await database.query("ROLLBACK")
+                _ = try? await connection.query("ROLLBACK")
                 throw error
             }
-            database.logger.info("Applied schema migration", metadata: ["version": "\(step.version)"])
+            logger.info("Applied schema migration", metadata: ["version": "\(step.version)"])
         }
     }
 }

@@ -1,61 +1,91 @@
-import HuddleCore
+public import HuddleCore
 public import Logging
 import NIOPosix
 import SQLiteNIO
 
 /// The embedded database: one SQLite file in WAL mode, shared by every SQLite backend.
 ///
-/// Backends use single statements only (an append is one `INSERT … SELECT … RETURNING`), so
-/// the one connection needs no transaction juggling: SQLite makes each statement atomic, and
-/// `synchronous = FULL` makes it durable when it returns.
+/// Every write goes through one group commit (``SQLiteWrite``) on the one write connection:
+/// writes that arrive while a batch commits are committed together in the next one, one
+/// transaction and one fsync (`synchronous = FULL`) per batch, and each caller is answered
+/// only once its batch is durable. A file database reads on a second connection, so reads
+/// never wait for a commit and see only committed data (WAL readers do not block the writer).
 public final class SQLiteStorage: Sendable {
+    /// The write connection; only the group commit and the migrations use it.
     let connection: SQLiteConnection
+    /// Reads; nil for an in-memory database, whose reads then queue with the writes (a second
+    /// connection would see another, empty database).
+    let reader: SQLiteConnection?
     let logger: Logger
+    let writes: GroupCommit<SQLiteWrite, SQLiteWritten>
+
+    /// Writes per batch at most: bounds how long the last of them waits for its commit.
+    static let maximumBatch = 256
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     public static func open(path: String, logger: Logger) async throws -> SQLiteStorage {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        let database = SQLiteStorage(connection: connection, logger: logger)
+        var reader: SQLiteConnection?
         do {
-            try await database.configure()
-            try await SQLiteMigrations.apply(on: database)
+            try await Self.configure(connection, pragmas: ["journal_mode = WAL", "synchronous = FULL", "busy_timeout = 5000"])
+            try await SQLiteMigrations.apply(on: connection, logger: logger)
+            let opened = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            reader = opened
+            try await Self.configure(opened, pragmas: ["busy_timeout = 5000", "query_only = ON"])
         } catch {
+            try? await reader?.close()
             try? await connection.close()
             throw error
         }
-        return database
+        return SQLiteStorage(connection: connection, reader: reader, logger: logger)
     }
 
     /// An in-memory database, for tests.
     public static func inMemory(logger: Logger = Logger(label: "huddle.sqlite")) async throws -> SQLiteStorage {
         let connection = try await SQLiteConnection.open(storage: .memory, logger: logger)
-        let database = SQLiteStorage(connection: connection, logger: logger)
-        try await SQLiteMigrations.apply(on: database)
-        return database
+        try await SQLiteMigrations.apply(on: connection, logger: logger)
+        return SQLiteStorage(connection: connection, reader: nil, logger: logger)
     }
 
-    private init(connection: SQLiteConnection, logger: Logger) {
+    private init(connection: SQLiteConnection, reader: SQLiteConnection?, logger: Logger) {
         self.connection = connection
+        self.reader = reader
         self.logger = logger
+        self.writes = GroupCommit(maximumBatch: Self.maximumBatch) { [connection, logger] batch in
+            await SQLiteWrite.commit(batch, on: connection, logger: logger)
+        }
     }
 
     public func close() async throws {
+        try await self.reader?.close()
         try await self.connection.close()
     }
 
-    private func configure() async throws {
-        _ = try await self.query("PRAGMA journal_mode = WAL")
-        _ = try await self.query("PRAGMA synchronous = FULL")
-        _ = try await self.query("PRAGMA busy_timeout = 5000")
+    private static func configure(_ connection: SQLiteConnection, pragmas: [String]) async throws {
+        for pragma in pragmas {
+            _ = try await connection.query("PRAGMA " + pragma)
+        }
     }
 
-    /// Runs one statement; SQLite failures surface as ``EventStoreError/unavailable(_:)`` so
-    /// that the HTTP layer answers 503 rather than 500.
+    /// Queues `write` for the next batch; returns once that batch is durable.
+    func write(_ write: SQLiteWrite) async throws -> SQLiteWritten {
+        try await self.writes.submit(write)
+    }
+
+    /// Runs one writing statement in the next batch and returns its rows.
     func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        guard case .rows(let rows) = try await self.write(.statement(sql, binds)) else { return [] }
+        return rows
+    }
+
+    /// Runs one reading statement; SQLite failures surface as
+    /// ``EventStoreError/unavailable(_:)`` so that the HTTP layer answers 503 rather than 500.
+    func read(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        guard let reader = self.reader else { return try await self.query(sql, binds) }
         do {
-            return try await self.connection.query(sql, binds)
+            return try await reader.query(sql, binds)
         } catch let error as SQLiteError {
-            self.logger.error("SQLite statement failed", metadata: ["error": "\(error)"])
+            self.logger.error("SQLite read failed", metadata: ["error": "\(error)"])
             throw EventStoreError.unavailable("the database failed: \(error.message)")
         }
     }
