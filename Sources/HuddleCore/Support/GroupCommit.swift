@@ -11,8 +11,10 @@ import Synchronization
 public final class GroupCommit<Write: Sendable, Outcome: Sendable>: Sendable {
     public typealias Commit = @Sendable ([Write]) async -> [Result<Outcome, any Error>]
 
+    private typealias Entry = (write: Write, caller: CheckedContinuation<Outcome, any Error>)
+
     private struct Waiting {
-        var writes: [(write: Write, caller: CheckedContinuation<Outcome, any Error>)] = []
+        var writes: [Entry] = []
         var committing = false
     }
 
@@ -29,14 +31,27 @@ public final class GroupCommit<Write: Sendable, Outcome: Sendable>: Sendable {
     /// Writes waiting for a batch (not counting the one being committed).
     public var queued: Int { self.waiting.withLock { $0.writes.count } }
 
-    /// Queues `write` for the next batch and returns its outcome once that batch committed.
+    /// Commits `write` with whatever is waiting, and returns its outcome once that batch
+    /// committed.
     ///
+    /// The caller that finds nothing being committed commits itself (no hop to another task:
+    /// a lone write costs what it did before batching), together with whatever queued
+    /// meanwhile, and hands the rest to a task of their own once its own write is done.
     /// A write that was queued is committed even if its caller is cancelled meanwhile: like
     /// a statement in flight, its outcome is then unknown to that caller, never half-applied.
     public func submit(_ write: Write) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { caller in
+        let leads = self.waiting.withLock { waiting in
+            guard !waiting.committing else { return false }
+            waiting.committing = true
+            return true
+        }
+        if leads {
+            return try await self.lead(with: write)
+        }
+        return try await withCheckedThrowingContinuation { caller in
             let startsCommitting = self.waiting.withLock { waiting in
                 waiting.writes.append((write, caller))
+                // The leader may have finished between the check above and now.
                 guard !waiting.committing else { return false }
                 waiting.committing = true
                 return true
@@ -47,21 +62,43 @@ public final class GroupCommit<Write: Sendable, Outcome: Sendable>: Sendable {
         }
     }
 
+    /// Commits `write` first (nothing was waiting when it came), then what queued behind it.
+    private func lead(with write: Write) async throws -> Outcome {
+        let others = self.takeBatch(upTo: self.maximumBatch - 1, idleWhenEmpty: false)
+        let outcomes = await self.commit([write] + others.map(\.write))
+        Self.answer(others, with: outcomes.dropFirst())
+        let more = self.waiting.withLock { waiting in
+            if waiting.writes.isEmpty { waiting.committing = false }
+            return !waiting.writes.isEmpty
+        }
+        if more {
+            Task { await self.commitUntilEmpty() }
+        }
+        return try (outcomes.first ?? .failure(GroupCommitError.missingOutcome)).get()
+    }
+
     private func commitUntilEmpty() async {
         while true {
-            let batch = self.waiting.withLock { waiting in
-                let batch = waiting.writes.prefix(self.maximumBatch)
-                waiting.writes.removeFirst(batch.count)
-                if batch.isEmpty { waiting.committing = false }
-                return Array(batch)
-            }
+            let batch = self.takeBatch(upTo: self.maximumBatch, idleWhenEmpty: true)
             guard !batch.isEmpty else { return }
-            let outcomes = await self.commit(batch.map(\.write))
-            for (index, entry) in batch.enumerated() {
-                let outcome =
-                    index < outcomes.count ? outcomes[index] : .failure(GroupCommitError.missingOutcome)
-                entry.caller.resume(with: outcome)
-            }
+            Self.answer(batch, with: await self.commit(batch.map(\.write))[...])
+        }
+    }
+
+    /// The oldest `count` waiting writes; with none, marks the queue idle if `idleWhenEmpty`.
+    private func takeBatch(upTo count: Int, idleWhenEmpty: Bool) -> [Entry] {
+        self.waiting.withLock { waiting in
+            let batch = waiting.writes.prefix(count)
+            waiting.writes.removeFirst(batch.count)
+            if batch.isEmpty, idleWhenEmpty { waiting.committing = false }
+            return Array(batch)
+        }
+    }
+
+    private static func answer(_ batch: [Entry], with outcomes: ArraySlice<Result<Outcome, any Error>>) {
+        for (offset, entry) in batch.enumerated() {
+            let index = outcomes.startIndex + offset
+            entry.caller.resume(with: index < outcomes.endIndex ? outcomes[index] : .failure(GroupCommitError.missingOutcome))
         }
     }
 }

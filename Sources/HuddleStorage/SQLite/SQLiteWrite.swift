@@ -23,9 +23,8 @@ enum SQLiteWritten: Sendable {
 
 extension SQLiteWrite {
     /// Commits `batch` in one transaction, with as few statements as its shape allows: the
-    /// increments as one upsert (several of one counter added up), the appends as one insert
-    /// per round (a round holds at most one append per stream, so that each sees the heads
-    /// the earlier rounds left, exactly as one-at-a-time appends would), then the statements.
+    /// appends as one read of their heads and one insert, the increments as one upsert
+    /// (several of one counter added up), then the statements.
     /// Any failure rolls the whole batch back and fails every write in it.
     static func commit(_ batch: [SQLiteWrite], on connection: SQLiteConnection, logger: Logger) async
         -> [Result<SQLiteWritten, any Error>]
@@ -35,7 +34,7 @@ extension SQLiteWrite {
         var outcomes = [SQLiteWritten?](repeating: nil, count: batch.count)
         do {
             if transaction { _ = try await connection.query("BEGIN IMMEDIATE") }
-            try await Self.appendInRounds(batch, on: connection, into: &outcomes)
+            try await Self.appendTogether(batch, on: connection, into: &outcomes)
             try await Self.incrementTogether(batch, on: connection, into: &outcomes)
             for (index, write) in batch.enumerated() {
                 if case .statement(let sql, let binds) = write {
@@ -55,61 +54,70 @@ extension SQLiteWrite {
         }
     }
 
-    private static func appendInRounds(
+    /// The batch's appends: the heads of their streams in one read (the transaction holds the
+    /// write lock, so they cannot move), each append decided against its stream's head as the
+    /// earlier appends of the batch left it, exactly as one at a time, then one insert of all
+    /// that were not conflicts. A lone write keeps the single statement that decides and
+    /// inserts atomically without a transaction.
+    private static func appendTogether(
         _ batch: [SQLiteWrite], on connection: SQLiteConnection, into outcomes: inout [SQLiteWritten?]
     ) async throws {
-        var rounds: [[Int]] = []
-        var perStream: [String: Int] = [:]
+        if batch.count == 1, case .append(let stream, let name, let data, let recordedAt, let expected) = batch[0] {
+            outcomes[0] = try await Self.appendAlone(stream, name, data, recordedAt, expected, on: connection)
+            return
+        }
+        var streams: [String] = []
+        for write in batch {
+            if case .append(let stream, _, _, _, _) = write, !streams.contains(stream) { streams.append(stream) }
+        }
+        guard !streams.isEmpty else { return }
+        let placeholders = (1...streams.count).map { "?\($0)" }.joined(separator: ", ")
+        var heads: [String: Int64] = [:]
+        for row in try await connection.query(
+            "SELECT stream, MAX(seq) AS head FROM events WHERE stream IN (\(placeholders)) GROUP BY stream",
+            streams.map { .text($0) })
+        {
+            if let stream = row.column("stream")?.string { heads[stream] = Int64(row.column("head")?.integer ?? 0) }
+        }
+        var binds: [SQLiteData] = []
+        var rows: [String] = []
         for (index, write) in batch.enumerated() {
-            guard case .append(let stream, _, _, _, _) = write else { continue }
-            let round = perStream[stream, default: 0]
-            perStream[stream] = round + 1
-            if round == rounds.count { rounds.append([]) }
-            rounds[round].append(index)
+            guard case .append(let stream, let name, let data, let recordedAt, let expected) = write else { continue }
+            let head = heads[stream, default: 0]
+            if let expected, expected != head {
+                outcomes[index] = .conflict(actual: head)
+                continue
+            }
+            heads[stream] = head + 1
+            let first = binds.count + 1
+            rows.append("(?\(first), ?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4))")
+            binds += [.text(stream), .integer(Int(head + 1)), .text(name), .text(data), .integer(Int(recordedAt))]
+            outcomes[index] = .appended(offset: head + 1)
         }
-        for round in rounds {
-            var binds: [SQLiteData] = []
-            var rows: [String] = []
-            for index in round {
-                guard case .append(let stream, let name, let data, let recordedAt, let expected) = batch[index] else { continue }
-                let first = binds.count + 1
-                rows.append("(?\(first), ?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4))")
-                binds += [.text(stream), .text(name), .text(data), .integer(Int(recordedAt)), expected.map { .integer(Int($0)) } ?? .null]
-            }
-            // Each row goes after its stream's head, and only if the head is the expected one;
-            // the primary key (stream, seq) is the last line of defence.
-            let inserted = try await connection.query(
-                """
-                WITH batch (stream, name, data, recorded_at, expected) AS (VALUES \(rows.joined(separator: ", ")))
-                INSERT INTO events (stream, seq, name, data, recorded_at)
-                SELECT stream, head + 1, name, data, recorded_at
-                FROM (SELECT b.*, (SELECT COALESCE(MAX(e.seq), 0) FROM events e WHERE e.stream = b.stream) AS head FROM batch b)
-                WHERE expected IS NULL OR head = expected
-                RETURNING stream, seq
-                """,
-                binds
-            )
-            var offsets: [String: Int64] = [:]
-            for row in inserted {
-                if let stream = row.column("stream")?.string, let seq = row.column("seq")?.integer {
-                    offsets[stream] = Int64(seq)
-                }
-            }
-            for index in round {
-                guard case .append(let stream, _, _, _, _) = batch[index] else { continue }
-                if let offset = offsets[stream] {
-                    outcomes[index] = .appended(offset: offset)
-                } else {
-                    outcomes[index] = .conflict(actual: try await Self.head(of: stream, on: connection))
-                }
-            }
-        }
+        guard !rows.isEmpty else { return }
+        // The primary key (stream, seq) is the last line of defence.
+        _ = try await connection.query(
+            "INSERT INTO events (stream, seq, name, data, recorded_at) VALUES \(rows.joined(separator: ", "))", binds)
     }
 
-    private static func head(of stream: String, on connection: SQLiteConnection) async throws -> Int64 {
+    private static func appendAlone(
+        _ stream: String, _ name: String, _ data: String, _ recordedAt: Int64, _ expected: Int64?,
+        on connection: SQLiteConnection
+    ) async throws -> SQLiteWritten {
         let rows = try await connection.query(
+            """
+            INSERT INTO events (stream, seq, name, data, recorded_at)
+            SELECT ?1, head + 1, ?2, ?3, ?4
+            FROM (SELECT COALESCE(MAX(seq), 0) AS head FROM events WHERE stream = ?1)
+            WHERE ?5 IS NULL OR head = ?5
+            RETURNING seq
+            """,
+            [.text(stream), .text(name), .text(data), .integer(Int(recordedAt)), expected.map { .integer(Int($0)) } ?? .null]
+        )
+        if let seq = rows.first?.column("seq")?.integer { return .appended(offset: Int64(seq)) }
+        let head = try await connection.query(
             "SELECT COALESCE(MAX(seq), 0) AS head FROM events WHERE stream = ?1", [.text(stream)])
-        return Int64(rows.first?.column("head")?.integer ?? 0)
+        return .conflict(actual: Int64(head.first?.column("head")?.integer ?? 0))
     }
 
     private static func incrementTogether(
