@@ -26,62 +26,96 @@ struct CounterBench: AsyncParsableCommand {
     @Option(help: "Connections, each with one increment in flight.")
     var workers = 32
 
-    @Option(help: "The counter's id (default: a new one per run).")
+    @Option(help: "The counter's id, or the ids' prefix with --ids (default: a new one per run).")
     var counter: String?
+
+    @Option(help: "Counters the increments are spread over, round robin (1: one hot counter).")
+    var ids = 1
+
+    @Flag(help: "First send as many GET /health/live the same way: this HTTP stack's ceiling, for comparison.")
+    var ceiling = false
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
     func run() async throws {
         let targets = try BenchTarget.parse(self.urls)
-        guard self.requests > 0, self.workers > 0 else { throw ValidationError("--requests and --workers must be positive") }
-        let id = self.counter ?? "bench-\(UUID().uuidString.prefix(8).lowercased())"
-        let before = try await Self.count(id, at: targets[0])
+        guard self.requests > 0, self.workers > 0, self.ids > 0 else {
+            throw ValidationError("--requests, --workers and --ids must be positive")
+        }
+        let base = self.counter ?? "bench-\(UUID().uuidString.prefix(8).lowercased())"
+        let ids = self.ids == 1 ? [base] : (0..<self.ids).map { "\(base)-\($0)" }
+        let ceiling = self.ceiling ? try await self.load(targets, ids: ids, path: { _ in (.GET, "/health/live") }) : nil
+        var before: [Int] = []
+        for id in ids { before.append(try await Self.count(id, at: targets[0])) }
+        let run = try await self.load(targets, ids: ids) { (.POST, "/api/v1/counters/\(ids[$0 % ids.count])/increment") }
+        var final: [Int] = []
+        for (index, id) in ids.enumerated() { final.append(try await Self.count(id, at: targets[0]) - before[index]) }
+        // Per counter: a counter holding fewer than its acknowledged increments lost some.
+        let lost = zip(final, run.outcome.acknowledged).map { max(0, $1 - $0) }.reduce(0, +)
+        self.report(run, ceiling: ceiling, final: final.reduce(0, +), lost: lost, id: base)
+        if lost > 0 { throw ExitCode(1) }
+    }
+
+    struct Run {
+        var outcome: Outcome
+        var seconds: Double
+    }
+
+    /// `requests` requests from `workers` connections; request n is `path(n)`.
+    private func load(
+        _ targets: [BenchTarget], ids: [String], path: @escaping @Sendable (Int) -> (HTTPMethod, String)
+    ) async throws -> Run {
         let tickets = Tickets(self.requests)
         let clock = ContinuousClock()
         let started = clock.now
-
+        let counters = ids.count
         let outcome = await withTaskGroup(of: Outcome.self) { group in
             for worker in 0..<self.workers {
                 group.addTask {
-                    await Self.work(on: targets[worker % targets.count], id: id, tickets: tickets, clock: clock)
+                    await Self.work(on: targets[worker % targets.count], counters: counters, path: path, tickets: tickets, clock: clock)
                 }
             }
-            return await group.reduce(into: Outcome()) { $0.add($1) }
+            return await group.reduce(into: Outcome(counters: counters)) { $0.add($1) }
         }
-        let seconds = (clock.now - started).seconds
-        let final = try await Self.count(id, at: targets[0]) - before
-        self.report(outcome, final: final, seconds: seconds, id: id)
-        if final < outcome.acknowledged { throw ExitCode(1) }
+        return Run(outcome: outcome, seconds: (clock.now - started).seconds)
     }
 
     struct Outcome: Sendable {
-        var acknowledged = 0
+        /// Acknowledged requests per counter (request n goes to counter n % counters).
+        var acknowledged: [Int]
         var failures: [String: Int] = [:]
         var latencies = Latencies()
 
+        init(counters: Int) {
+            self.acknowledged = Array(repeating: 0, count: counters)
+        }
+
         mutating func add(_ other: Outcome) {
-            self.acknowledged += other.acknowledged
+            self.acknowledged = zip(self.acknowledged, other.acknowledged).map(+)
             self.failures.merge(other.failures, uniquingKeysWith: +)
             self.latencies.add(other.latencies)
         }
 
+        var total: Int { self.acknowledged.reduce(0, +) }
         var failed: Int { self.failures.values.reduce(0, +) }
     }
 
     /// Takes request numbers until all are taken, reconnecting after a lost connection.
     private static func work(
-        on target: BenchTarget, id: String, tickets: Tickets, clock: ContinuousClock
+        on target: BenchTarget, counters: Int, path: @Sendable (Int) -> (HTTPMethod, String), tickets: Tickets,
+        clock: ContinuousClock
     ) async -> Outcome {
-        var outcome = Outcome()
+        var outcome = Outcome(counters: counters)
         while tickets.left {
             do {
                 try await HTTPConnection.with(target) { connection in
-                    while tickets.take() {
+                    while let ticket = tickets.next() {
+                        let (method, uri) = path(ticket)
                         let start = clock.now
-                        let response = try await connection.request(.POST, "/api/v1/counters/\(id)/increment")
+                        let response = try await connection.request(method, uri)
                         if response.status == 200 {
-                            outcome.acknowledged += 1
+                            outcome.acknowledged[ticket % counters] += 1
                             outcome.latencies.record(clock.now - start)
                         } else {
                             outcome.failures["HTTP \(response.status)", default: 0] += 1
@@ -108,19 +142,26 @@ struct CounterBench: AsyncParsableCommand {
         }
     }
 
-    private func report(_ outcome: Outcome, final: Int, seconds: Double, id: String) {
-        let lost = max(0, outcome.acknowledged - final)
-        let perSecond = Int(Double(outcome.acknowledged) / seconds)
+    private func report(_ run: Run, ceiling: Run?, final: Int, lost: Int, id: String) {
+        let outcome = run.outcome
+        let perSecond = Int(Double(outcome.total) / run.seconds)
+        let ceilingPerSecond = ceiling.map { Int(Double($0.outcome.total) / $0.seconds) }
         if self.json {
             let failures = outcome.failures.map { #""\#($0.key)":\#($0.value)"# }.sorted().joined(separator: ",")
+            let ceilingMembers = ceiling.map { #","healthPerSecond":\#(ceilingPerSecond ?? 0),"health":{\#($0.outcome.latencies.jsonMembers)}"# } ?? ""
             print(
-                #"{"counter":"\#(id)","workers":\#(self.workers),"targets":\#(self.urls.count),"acknowledged":\#(outcome.acknowledged),"#
-                    + #""failed":\#(outcome.failed),"failures":{\#(failures)},"finalCount":\#(final),"lost":\#(lost),"#
-                    + #""seconds":\#(seconds),"incrementsPerSecond":\#(perSecond),\#(outcome.latencies.jsonMembers)}"#)
+                #"{"counter":"\#(id)","counters":\#(self.ids),"workers":\#(self.workers),"targets":\#(self.urls.count),"#
+                    + #""acknowledged":\#(outcome.total),"failed":\#(outcome.failed),"failures":{\#(failures)},"#
+                    + #""finalCount":\#(final),"lost":\#(lost),"seconds":\#(run.seconds),"incrementsPerSecond":\#(perSecond),"#
+                    + #"\#(outcome.latencies.jsonMembers)\#(ceilingMembers)}"#)
             return
         }
-        print("counter \(id): \(self.requests) increments, \(self.workers) connections over \(self.urls.joined(separator: " "))")
-        print("  acknowledged      \(outcome.acknowledged) in \(Latencies.format(seconds)) s = \(perSecond)/s")
+        let spread = self.ids == 1 ? "counter \(id)" : "\(self.ids) counters \(id)-*"
+        print("\(spread): \(self.requests) increments, \(self.workers) connections over \(self.urls.joined(separator: " "))")
+        if let ceiling, let ceilingPerSecond {
+            print("  GET /health/live  \(ceiling.outcome.total) in \(Latencies.format(ceiling.seconds)) s = \(ceilingPerSecond)/s  \(ceiling.outcome.latencies.summary)")
+        }
+        print("  acknowledged      \(outcome.total) in \(Latencies.format(run.seconds)) s = \(perSecond)/s")
         print("  latency           \(outcome.latencies.summary)")
         print("  failed            \(outcome.failed) \(outcome.failures.isEmpty ? "" : String(describing: outcome.failures))")
         print("  final count       \(final) (\(lost == 0 ? "no acknowledged increment lost" : "LOST \(lost) acknowledged increments"))")
@@ -129,11 +170,15 @@ struct CounterBench: AsyncParsableCommand {
 
 /// Request numbers handed out to workers until all are taken.
 final class Tickets: Sendable {
-    private let next = Atomic<Int>(0)
+    private let taken = Atomic<Int>(0)
     let total: Int
 
     init(_ total: Int) { self.total = total }
 
-    func take() -> Bool { self.next.wrappingAdd(1, ordering: .relaxed).oldValue < self.total }
-    var left: Bool { self.next.load(ordering: .relaxed) < self.total }
+    /// The next request number, or nil once all are taken.
+    func next() -> Int? {
+        let ticket = self.taken.wrappingAdd(1, ordering: .relaxed).oldValue
+        return ticket < self.total ? ticket : nil
+    }
+    var left: Bool { self.taken.load(ordering: .relaxed) < self.total }
 }
