@@ -194,6 +194,92 @@ def test_acknowledged_increments_survive_kill_9(huddle, huddle_factory):
     assert post_increment(again, cid) == count + 1
 
 
+def test_acknowledged_writes_of_concurrent_batches_survive_kill_9(huddle, huddle_factory):
+    """Many writers at once, so the store commits them in batches: increments of one hot
+    counter and of counters of their own, box additions on boards of their own and on one
+    shared board. kill -9 in the middle; every acknowledged write must be there after."""
+    token = requests.post(huddle.url("/api/v1/auth/guest"), timeout=HTTP_TIMEOUT).json()["accessToken"]
+    auth = {"Authorization": f"Bearer {token}"}
+
+    def new_board() -> str:
+        r = requests.post(huddle.url("/api/v1/boards"), json={"name": f"b-{rand()}"}, headers=auth, timeout=HTTP_TIMEOUT)
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    hot = f"hot-{rand()}"
+    shared_board = new_board()
+    lock = threading.Lock()
+    acked_counts: dict[str, list[int]] = {}
+    acked_boxes: dict[str, list[tuple[int, str]]] = {}
+    problems: list[str] = []
+    stop = threading.Event()
+
+    def increments(cid: str):
+        session = requests.Session()
+        while not stop.is_set():
+            try:
+                r = session.post(huddle.url(f"/api/v1/counters/{cid}/increment"), timeout=HTTP_TIMEOUT)
+            except requests.RequestException:
+                return  # the server is gone; the request in flight has an unknown outcome
+            if r.status_code != 200:
+                problems.append(f"increment: {r.status_code} {r.text[:200]}")
+                return
+            with lock:
+                acked_counts.setdefault(cid, []).append(r.json()["count"])
+
+    def boxes(board: str, writer: str):
+        session = requests.Session()
+        n = 0
+        while not stop.is_set() and n < 1500:
+            n += 1
+            text = f"{writer}-{n}"
+            try:
+                r = session.post(huddle.url(f"/api/v1/boards/{board}/commands"), headers=auth, timeout=HTTP_TIMEOUT,
+                                 json={"name": "addBox", "data": {"text": text}})
+            except requests.RequestException:
+                return
+            if r.status_code != 200:
+                problems.append(f"addBox: {r.status_code} {r.text[:200]}")
+                return
+            with lock:
+                acked_boxes.setdefault(board, []).append((r.json()["offset"], text))
+
+    workers = [threading.Thread(target=increments, args=(hot,), daemon=True) for _ in range(8)]
+    workers += [threading.Thread(target=increments, args=(f"own-{i}-{rand()}",), daemon=True) for i in range(4)]
+    workers += [threading.Thread(target=boxes, args=(new_board(), f"own{i}"), daemon=True) for i in range(4)]
+    workers += [threading.Thread(target=boxes, args=(shared_board, f"shared{i}"), daemon=True) for i in range(2)]
+    for worker in workers:
+        worker.start()
+
+    def acknowledged() -> int:
+        with lock:
+            return sum(map(len, acked_counts.values())) + sum(map(len, acked_boxes.values()))
+
+    wait_until(lambda: acknowledged() >= 600 or problems, limit=120)
+    assert not problems, problems
+    assert huddle.stop(signal.SIGKILL) == -signal.SIGKILL
+    stop.set()
+    for worker in workers:
+        worker.join(timeout=60)
+        assert not worker.is_alive()
+    assert not problems, problems
+
+    again = huddle_factory(data_dir=huddle.data_dir)
+    for cid, values in acked_counts.items():
+        assert len(set(values)) == len(values), f"{cid}: a value was acknowledged twice"
+        count = get_count(again, cid)
+        # Every acknowledged increment is there (the ones in flight may be too).
+        assert count >= max(values) and count >= len(values), (cid, count, len(values), max(values))
+    for board, added in acked_boxes.items():
+        r = requests.get(again.url(f"/api/v1/boards/{board}"), timeout=HTTP_TIMEOUT)
+        assert r.status_code == 200, r.text
+        texts = {box["text"] for box in r.json()["boxes"]}
+        offsets = [offset for offset, _ in added]
+        assert len(set(offsets)) == len(offsets), f"{board}: an offset was acknowledged twice"
+        missing = [text for _, text in added if text not in texts]
+        assert not missing, f"{board}: acknowledged boxes lost after kill -9: {missing[:10]}"
+
+
 # --- graceful shutdown -----------------------------------------------------------
 
 
