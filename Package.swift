@@ -117,6 +117,8 @@ let package = Package(
                 "HuddleServer",
                 "HuddleCore",
                 "HuddleStorage",
+                // `huddle qr`.
+                "HuddleQR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
