@@ -70,6 +70,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // QR codes (ISO/IEC 18004, byte mode) as a module matrix or SVG, for the Teams app's
+        // join links. Pure Swift, no dependencies.
+        .target(name: "HuddleQR", swiftSettings: strict),
         // The realtime gateway: sessions, the local hub, channel apps (the stream-app kit:
         // `StreamApp` over a domain's `StreamModel`, `EventLog`), client and server frames,
         // cursors. It knows a transport seam (`Transport.swift`), not Hummingbird or a socket.
@@ -114,6 +117,8 @@ let package = Package(
                 "HuddleServer",
                 "HuddleCore",
                 "HuddleStorage",
+                // `huddle qr`.
+                "HuddleQR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,6 +145,7 @@ let package = Package(
         ),
         .testTarget(name: "HuddleCoreTests", dependencies: ["HuddleCore"], swiftSettings: strict),
         .testTarget(name: "HuddleGatewayTests", dependencies: ["HuddleCore", "HuddleGateway"], swiftSettings: strict),
+        .testTarget(name: "HuddleQRTests", dependencies: ["HuddleQR"], swiftSettings: strict),
         // The contract of each port, written once; every backend's test target runs it.
         .target(name: "PortContracts", dependencies: ["HuddleCore"], path: "Tests/PortContracts", swiftSettings: strict),
         .testTarget(

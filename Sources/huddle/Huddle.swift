@@ -5,7 +5,7 @@ import ArgumentParser
 struct Huddle: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Huddle: a real-time application server (board, counter, accounts).",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, Bench.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, Bench.self, QRCommand.self],
         defaultSubcommand: Serve.self
     )
 }
