@@ -80,4 +80,13 @@ import Testing
         let events = try await self.store.read(self.stream, after: 0, limit: 100)
         #expect(events.filter { $0.name == "drawn" }.count == 1)
     }
+
+    @Test func twoCreatesOfOneNameOneWins() async throws {
+        let settings = try TournamentSettings(name: "Friday Cup", playerLimit: 2)
+        try await self.race(on: TournamentIndex.stream, { (index: TournamentIndex, contender: Int) in
+            try index.decide(creating: settings, id: "t\(contender)", by: .guest(id: "guest-\(contender)")).listing
+        }, loserIsTold: .nameTaken)
+        let index: TournamentIndex = try await self.fold(TournamentIndex.stream)
+        #expect(index.entries.map(\.id) == ["t0"])
+    }
 }
