@@ -93,6 +93,8 @@ let package = Package(
                 "HuddleGateway",
                 "HuddleStorage",
                 "HuddleRedis",
+                // Teams' join links as QR codes.
+                "HuddleQR",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),

@@ -10,7 +10,9 @@ public enum ServerFrame: Sendable, Hashable {
     case unsubscribed(channel: String)
     case ack(id: String, offset: Int64)
     case error(id: String?, channel: String?, code: RejectionCode, message: String)
-    case signal(channel: String, from: PresenceMember, name: String, data: JSONValue)
+    /// `identity` is the sender's user or guest id: what an app's pages trust a signal by (a
+    /// player's hover), since the member names only a connection.
+    case signal(channel: String, from: PresenceMember, identity: String, name: String, data: JSONValue)
     case presenceSnapshot(channel: String, members: [PresenceMember])
     case presenceChange(channel: String, action: PresenceAction, member: PresenceMember)
     case pong(id: String?)
@@ -64,11 +66,11 @@ public enum ServerFrame: Sendable, Hashable {
             JSONText.appendString(code.rawValue, to: &text)
             text += ",\"message\":"
             JSONText.appendString(message, to: &text)
-        case .signal(let channel, let from, let name, let data):
+        case .signal(let channel, let from, let identity, let name, let data):
             text += "\"signal\",\"channel\":"
             JSONText.appendString(channel, to: &text)
             text += ",\"from\":"
-            Self.append(member: from, to: &text)
+            Self.append(member: from, identity: identity, to: &text)
             text += ",\"name\":"
             JSONText.appendString(name, to: &text)
             text += ",\"data\":"
@@ -111,11 +113,15 @@ public enum ServerFrame: Sendable, Hashable {
         return text
     }
 
-    private static func append(member: PresenceMember, to text: inout String) {
+    private static func append(member: PresenceMember, identity: String? = nil, to text: inout String) {
         text += "{\"id\":"
         JSONText.appendString(member.id, to: &text)
         text += ",\"name\":"
         JSONText.appendString(member.name, to: &text)
+        if let identity {
+            text += ",\"identity\":"
+            JSONText.appendString(identity, to: &text)
+        }
         text += "}"
     }
 }

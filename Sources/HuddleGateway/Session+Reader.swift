@@ -173,7 +173,7 @@ extension Session {
             return self.reject(nil, channel.description, .badRequest, "a signal needs a 'name' of 1 to 64 characters")
         }
         let rendered = ServerFrame.signal(
-            channel: channel.description, from: self.member, name: name, data: frame.data ?? .null)
+            channel: channel.description, from: self.member, identity: self.identity.id, name: name, data: frame.data ?? .null)
         do {
             try await self.dependencies.broker.publish(
                 BrokerMessage(kind: .signal, origin: self.id, frame: rendered.text), to: channel.description)

@@ -67,7 +67,7 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
     if backends.preparedAtOpen {
         readiness.markBackendsPrepared()
     }
-    let apps = installedApps(backends)
+    let apps = installedApps(backends, authority: accounts.authority, origin: configuration.publicOrigin)
     let directory = ChannelDirectory(apps.map(\.channelApp))
     let authority = accounts.authority
     let gateway = Gateway(

@@ -41,7 +41,7 @@ import Testing
             .unsubscribed(channel: "counter:x"),
             .ack(id: "c9", offset: 18),
             .error(id: nil, channel: "counter:x", code: .locked, message: "held by Ada"),
-            .signal(channel: "board:1", from: member, name: "cursor", data: .object(["x": .number(1.5), "on": .bool(true)])),
+            .signal(channel: "board:1", from: member, identity: "guest-1", name: "cursor", data: .object(["x": .number(1.5), "on": .bool(true)])),
             .presenceSnapshot(channel: "board:1", members: [member, member]),
             .pong(id: nil),
             .pong(id: "p1"),

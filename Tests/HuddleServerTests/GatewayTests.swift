@@ -318,7 +318,11 @@ import Testing
 
         try bo.send(["type": "signal", "channel": "note:room", "name": "cursor", "data": ["x": 3, "y": 4]])
         let signal = try await ada.next("signal")
-        #expect((signal["from"] as? [String: Any])?["name"] as? String == "Bo <b>")
+        let from = signal["from"] as? [String: Any]
+        #expect(from?["name"] as? String == "Bo <b>")
+        // A connection without a token is the guest of its connection id; pages trust a
+        // signal by that identity (a player's hover), not by the name.
+        #expect(from?["identity"] as? String == "guest-" + (from?["id"] as? String ?? "?"))
         #expect((signal["data"] as? [String: Any])?["x"] as? Int == 3)
         try bo.send(["type": "ping", "id": "p"])
         #expect(try await bo.next()["type"] as? String == "pong", "a signal is not echoed to its sender")

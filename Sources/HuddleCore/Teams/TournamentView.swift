@@ -18,6 +18,9 @@ public struct TournamentView: Sendable, Hashable, Codable {
         public var id: String
         public var name: String
         public var surname: String
+        /// The user or guest id that joined: the only one who may pick for this player, and
+        /// whose `hover` signals the pages show for them.
+        public var identity: String
         public var pickedClub: String?
         /// nil until the draw.
         public var drawnClub: String?
@@ -29,6 +32,8 @@ public struct TournamentView: Sendable, Hashable, Codable {
     /// The identity id of the organiser (as a board's `owner`).
     public var organiser: String
     public var drawRule: DrawRule
+    /// When it was created (ms since 1970).
+    public var createdAt: Int64
     /// In the organiser's order.
     public var clubs: [Club]
     /// In the order they joined.
@@ -50,11 +55,14 @@ public struct TournamentView: Sendable, Hashable, Codable {
         self.playerLimit = settings.playerLimit
         self.organiser = organiser
         self.drawRule = settings.drawRule
+        self.createdAt = state.createdAt ?? 0
         self.clubs = settings.clubs.map { club in
             Club(name: club, takenBy: state.player(holding: club).map { Holder(playerId: $0.id, name: $0.name, surname: $0.surname) })
         }
         self.players = state.players.map {
-            Player(id: $0.id, name: $0.name, surname: $0.surname, pickedClub: $0.pickedClub, drawnClub: drawn[$0.id])
+            Player(
+                id: $0.id, name: $0.name, surname: $0.surname, identity: $0.identity, pickedClub: $0.pickedClub,
+                drawnClub: drawn[$0.id])
         }
         self.pairs = state.pairs ?? []
         self.ready = state.isReady

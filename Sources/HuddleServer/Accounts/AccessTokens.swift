@@ -26,9 +26,10 @@ struct AccessTokens: Sendable {
         self.now = now
     }
 
-    /// A signed token for `identity`, and its lifetime in seconds.
-    func issue(for identity: Identity) async throws -> (token: String, expiresIn: Int) {
-        let lifetime = identity.isGuest ? self.guestLifetime : self.accessLifetime
+    /// A signed token for `identity`, and its lifetime in seconds: `lifetime`, or the one
+    /// configured for guests or users.
+    func issue(for identity: Identity, lifetime: Duration? = nil) async throws -> (token: String, expiresIn: Int) {
+        let lifetime = lifetime ?? (identity.isGuest ? self.guestLifetime : self.accessLifetime)
         let seconds = Int(lifetime.components.seconds)
         let issued = self.now()
         let claims = AccessClaims(

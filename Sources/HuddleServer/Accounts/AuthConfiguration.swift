@@ -12,6 +12,8 @@ public struct AuthConfiguration: Sendable {
     public var dev: Bool
     public var accessTokenLifetime: Duration
     public var guestTokenLifetime: Duration
+    /// What a guest's token lasts once they created or joined a tournament.
+    public var guestPassLifetime: Duration
     public var refreshLifetime: Duration
     public var bcryptCost: Int
     /// Password hashes waiting or running at once before logins get 503.
@@ -45,6 +47,7 @@ public struct AuthConfiguration: Sendable {
         }
         self.accessTokenLifetime = .seconds(try reader.integer(Settings.authAccessTTL, in: 10...(24 * 3600)))
         self.guestTokenLifetime = .seconds(try reader.integer(Settings.authGuestTTL, in: 10...(7 * 24 * 3600)))
+        self.guestPassLifetime = .seconds(try reader.integer(Settings.authGuestPassTTL, in: 10...(30 * 24 * 3600)))
         self.refreshLifetime = .seconds(try reader.integer(Settings.authRefreshTTL, in: 1...365) * 24 * 3600)
         self.bcryptCost = try reader.integer(Settings.authBcryptCost, in: 4...16)
         self.hashQueue = try reader.integer(Settings.authHashQueue, in: 1...100_000)

@@ -25,6 +25,8 @@ struct SessionAuthority: Sendable {
     let addressThrottle: LoginThrottle
     let registrationThrottle: LoginThrottle
     let refreshLifetime: Duration
+    /// What a guest's pass lasts (``pass(for:)``).
+    let guestPassLifetime: Duration
     let clock: @Sendable () -> Int64
     let logger: Logger
     /// A hash with the configured cost, checked when the login names nobody, so that an unknown
@@ -123,6 +125,16 @@ struct SessionAuthority: Sendable {
         return Grant(identity: identity, user: nil, accessToken: token, expiresIn: expiresIn, refreshToken: nil)
     }
 
+    /// A longer-lived token for a guest who now is somebody in an app (a tournament's organiser
+    /// or player), so that their page resumes as them after a reload; nil for a user, whose
+    /// session already lasts. Worth no more than the guest's own token: a guest owns only what
+    /// it created or joined.
+    func pass(for identity: Identity) async throws -> Grant? {
+        guard identity.isGuest else { return nil }
+        let (token, expiresIn) = try await self.tokens.issue(for: identity, lifetime: self.guestPassLifetime)
+        return Grant(identity: identity, user: nil, accessToken: token, expiresIn: expiresIn, refreshToken: nil)
+    }
+
     /// The identity an access token stands for. A user's token also needs the user to exist
     /// and be active now, and the role is read from the store, so that deactivation and role
     /// changes apply at once rather than when the token expires.
@@ -158,10 +170,7 @@ struct SessionAuthority: Sendable {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
+        SHA256.hex(of: token)
     }
 }
 

@@ -29,6 +29,8 @@ public struct HuddleConfiguration: Sendable {
     public var allowedOrigins: AllowedOrigins
     /// Proxies whose `X-Forwarded-For` is believed (for the login throttle's client address).
     public var trustedProxies = TrustedProxies.none
+    /// Where people reach Huddle, for links the server renders (key `public-url`).
+    public var publicOrigin: PublicOrigin
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
     /// How long a SIGTERM keeps serving, not ready, before closing WebSockets and the listener:
@@ -72,6 +74,7 @@ public struct HuddleConfiguration: Sendable {
         if let proxies = reader.value(Settings.trustedProxies) {
             self.trustedProxies = try TrustedProxies(parsing: proxies)
         }
+        self.publicOrigin = try PublicOrigin(configured: reader.value(Settings.publicURL), trustedProxies: self.trustedProxies)
         self.auth = try AuthConfiguration(reader: reader)
         self.allowedOrigins = AllowedOrigins(parsing: reader.value(Settings.publicOrigins))
         self.redis = try Self.redisSettings(reader)

@@ -62,6 +62,9 @@ public enum Settings {
         help: "without a key, make a random one at start (development only: restarts sign everyone out)")
     public static let authAccessTTL = Setting("auth.access-ttl", default: "900", help: "seconds an access token is valid")
     public static let authGuestTTL = Setting("auth.guest-ttl", default: "3600", help: "seconds a guest token is valid (guests cannot refresh)")
+    public static let authGuestPassTTL = Setting(
+        "auth.guest-pass-ttl", default: "86400",
+        help: "seconds the token lasts that a guest gets on creating or joining a tournament, so that their page resumes as them")
     public static let authRefreshTTL = Setting("auth.refresh-ttl", default: "30", help: "days a session lasts after its last refresh")
     public static let authBcryptCost = Setting("auth.bcrypt-cost", default: "12", help: "bcrypt work factor (4–16)")
     public static let authHashQueue = Setting(
@@ -87,6 +90,9 @@ public enum Settings {
     public static let idleTimeout = Setting(
         "idle-timeout", default: "30",
         help: "seconds a kept-alive HTTP connection may stay silent between requests before it is closed")
+    public static let publicURL = Setting(
+        "public-url",
+        help: "where people reach Huddle (`https://huddle.example.com`), for links the server renders such as a tournament's QR code; default: the scheme and `Host` of each request")
     public static let publicOrigins = Setting(
         "public-origins",
         help: "origins besides the server's own (`https://huddle.example.com`, comma separated) whose pages may use the session cookie and the WebSocket")
@@ -98,9 +104,9 @@ public enum Settings {
         redisURL, redisSentinels, redisMasterName, redisUsername, redisPassword, redisPasswordFile, redisSentinelPassword,
         redisSentinelPasswordFile, redisKeyPrefix, redisWaitReplicas, redisWaitTimeout, allowInsecureRedis,
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
-        authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
+        authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
-        drainDelay, idleTimeout, trustedProxies, publicOrigins,
+        drainDelay, idleTimeout, trustedProxies, publicURL, publicOrigins,
     ]
 
     /// The setting a flag spells (`--port`), if any.

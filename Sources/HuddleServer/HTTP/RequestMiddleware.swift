@@ -73,6 +73,8 @@ struct RequestMiddleware: RouterMiddleware {
             apiError = APIError(
                 .badRequest, "Some fields are invalid.",
                 fields: Dictionary(uniqueKeysWithValues: error.fields.map { ($0.key.rawValue, $0.value) }))
+        case let error as InvalidTournamentInput:
+            apiError = APIError(.badRequest, "Some fields are invalid.", fields: error.fields)
         case AccountsError.taken(let field):
             apiError = APIError(
                 .conflict, "That \(field.rawValue) is already taken.", fields: [field.rawValue: "Already taken."])

@@ -1,22 +1,25 @@
 import HuddleCore
 import Testing
 
-@Suite struct TournamentIndexTests {
+@Suite struct TournamentNameTests {
     let ada = Identity(id: "ada", name: "Ada", role: .user, username: "ada")
 
-    /// Decides a creation and folds its listing in, as the routes do with each append.
-    func create(_ index: inout TournamentIndex, _ name: String, id: String, by organiser: Identity? = nil) throws -> TournamentIndex.Creation {
-        let creation = try index.decide(creating: try TournamentSettings(name: name, playerLimit: 4), id: id, by: organiser ?? self.ada)
-        index.apply(StoredEvent(creation.listing, at: index.offset + 1, in: TournamentIndex.stream))
+    /// Decides a creation and folds its claim in, as the routes do after appending it.
+    func create(_ name: inout TournamentName, _ text: String, id: String, by organiser: Identity? = nil) throws -> TournamentName.Creation {
+        let creation = try name.decide(creating: try TournamentSettings(name: text, playerLimit: 4), id: id, by: organiser ?? self.ada)
+        if let claim = creation.claim { name.apply(StoredEvent(claim, at: name.offset + 1, in: "tournament-name:x")) }
         return creation
     }
 
-    @Test func aCreationIsTheIndexEntryAndTheTournamentsFirstEvent() throws {
+    @Test func aCreationClaimsTheNameListsItAndStartsTheTournament() throws {
+        var name = TournamentName()
+        let creation = try self.create(&name, "  Friday Cup ", id: "t1")
+        #expect(creation.id == "t1" && creation.claim?.name == "nameClaimed" && creation.listing.name == "tournamentListed")
+        #expect(name.claim == .init(id: "t1", name: "Friday Cup", organiser: "ada") && name.offset == 1)
+
         var index = TournamentIndex()
-        let creation = try self.create(&index, "  Friday Cup ", id: "t1")
-        #expect(creation.id == "t1" && creation.listing.name == "tournamentListed")
+        index.apply(StoredEvent(creation.listing, at: 1, in: TournamentIndex.stream))
         #expect(index.entries.map { [$0.id, $0.name, $0.organiser] } == [["t1", "Friday Cup", "ada"]])
-        #expect(index.offset == 1)
 
         var state = TournamentState()
         state.apply(StoredEvent(creation.created, at: 1))
@@ -24,28 +27,41 @@ import Testing
         #expect(state.settings?.clubs == TournamentLimits.defaultClubs && state.settings?.drawRule == .random)
     }
 
-    @Test func namesAreUniqueCaseInsensitivelyAfterTrimming() throws {
-        var index = TournamentIndex()
-        _ = try self.create(&index, "Friday Cup", id: "t1")
-        for twin in ["friday cup", " FRIDAY CUP\t", "Friday Cup"] {
-            #expect(throws: CommandRejection(.nameTaken, "there is already a tournament called Friday Cup")) {
-                try index.decide(creating: try TournamentSettings(name: twin, playerLimit: 2), id: "t2", by: self.ada)
-            }
+    @Test func aHeldNameIsRefusedToOthersAndResumedByItsOrganiser() throws {
+        var name = TournamentName()
+        _ = try self.create(&name, "Friday Cup", id: "t1")
+        #expect(throws: CommandRejection(.nameTaken, "there is already a tournament called Friday Cup")) {
+            try name.decide(creating: try TournamentSettings(name: "friday cup", playerLimit: 2), id: "t2", by: .guest(id: "guest-bo"))
         }
-        #expect(index.entry(named: " friday CUP ")?.id == "t1")
-        _ = try self.create(&index, "Friday Cup 2", id: "t2")
-        #expect(throws: CommandRejection.self) { try self.create(&index, "Another", id: "t1") }
+        // The organiser asking again (their create failed after the claim) gets the id they hold.
+        let again = try name.decide(creating: try TournamentSettings(name: "FRIDAY CUP", playerLimit: 2), id: "t9", by: self.ada)
+        #expect(again.id == "t1" && again.claim == nil)
         #expect(RejectionCode.nameTaken.rawValue == "name_taken" && RejectionCode.nameTaken.httpStatus == 409)
     }
 
+    @Test func namesAreOneKeyCaseInsensitivelyAfterTrimming() {
+        for twin in ["friday cup", " FRIDAY CUP\t", "Friday Cup"] {
+            #expect(TournamentName.key(twin) == TournamentName.key("Friday Cup"))
+        }
+        #expect(TournamentName.key("Straße") == TournamentName.key("STRASSE"))
+        #expect(TournamentName.key("Friday Cup 2") != TournamentName.key("Friday Cup"))
+        #expect(TournamentName.stream(digest: "ab12") == "tournament-name:ab12")
+    }
+}
+
+@Suite struct TournamentIndexTests {
+    let ada = Identity(id: "ada", name: "Ada", role: .user, username: "ada")
+
     @Test func theIndexListsOwnTournamentsNewestFirstAndEveryOneToAnAdmin() throws {
         var index = TournamentIndex()
-        _ = try self.create(&index, "One", id: "t1")
-        _ = try self.create(&index, "Two", id: "t2", by: .guest(id: "guest-bo"))
-        _ = try self.create(&index, "Three", id: "t3")
-        index.apply(StoredEvent(NewEvent(name: "somethingNewer", data: "{}"), at: 4, in: TournamentIndex.stream))
-        index.apply(StoredEvent(NewEvent(name: "tournamentListed", data: "not json"), at: 5, in: TournamentIndex.stream))
-        #expect(index.offset == 5)
+        let listings = [("t1", "One", "ada"), ("t2", "Two", "guest-bo"), ("t3", "Three", "ada"), ("t1", "One", "ada")]
+        for (offset, (id, name, organiser)) in listings.enumerated() {
+            index.apply(StoredEvent(TournamentIndex.listing(id: id, name: name, organiser: organiser), at: Int64(offset + 1), in: TournamentIndex.stream))
+        }
+        index.apply(StoredEvent(NewEvent(name: "somethingNewer", data: "{}"), at: 5, in: TournamentIndex.stream))
+        index.apply(StoredEvent(NewEvent(name: "tournamentListed", data: "not json"), at: 6, in: TournamentIndex.stream))
+        #expect(index.offset == 6)
+        #expect(index.entries.count == 3, "an id listed again keeps its first entry")
         #expect(index.visible(to: self.ada).map(\.id) == ["t3", "t1"])
         #expect(index.visible(to: .guest(id: "guest-bo")).map(\.id) == ["t2"])
         #expect(index.visible(to: Identity(id: "root", name: "Root", role: .admin, username: "root")).map(\.id) == ["t3", "t2", "t1"])

@@ -83,10 +83,11 @@ import Testing
 
     @Test func twoCreatesOfOneNameOneWins() async throws {
         let settings = try TournamentSettings(name: "Friday Cup", playerLimit: 2)
-        try await self.race(on: TournamentIndex.stream, { (index: TournamentIndex, contender: Int) in
-            try index.decide(creating: settings, id: "t\(contender)", by: .guest(id: "guest-\(contender)")).listing
+        let stream = TournamentName.stream(digest: "friday-cup")
+        try await self.race(on: stream, { (name: TournamentName, contender: Int) in
+            try #require(try name.decide(creating: settings, id: "t\(contender)", by: .guest(id: "guest-\(contender)")).claim)
         }, loserIsTold: .nameTaken)
-        let index: TournamentIndex = try await self.fold(TournamentIndex.stream)
-        #expect(index.entries.map(\.id) == ["t0"])
+        let name: TournamentName = try await self.fold(stream)
+        #expect(name.claim?.id == "t0" && name.claim?.organiser == "guest-0")
     }
 }

@@ -19,6 +19,7 @@ import Testing
         let holder = try #require(view.clubs[1].takenBy)
         #expect([holder.playerId, holder.name, holder.surname] == ["p1", "Ada", "Lovelace"] && view.clubs[0].takenBy == nil)
         #expect(!view.ready && !view.drawn && view.pairs.isEmpty && view.offset == 4)
+        #expect(view.players.map(\.identity) == ["a", "b"], "who may pick for each player, and whose hovers count")
         try state.run(.pick(club: "Ajax", playerId: "p2"), by: "b")
         #expect(TournamentView(id: "t1", state)?.ready == true)
         try state.run(.draw, by: "org", seed: 3)

@@ -29,7 +29,7 @@ struct BoardRoutes: AppRoutes {
         }
         boards.get { request, context in
             let identity = try context.requireIdentity()
-            let limit = try Self.limit(request.uri.queryParameters.get("limit"))
+            let limit = try request.listLimit()
             let boards = try await self.list(for: identity, limit: limit)
             return try JSONResponse.make(BoardList(boards: boards.map { BoardSummary(id: $0.id, $0.state) }))
         }
@@ -100,12 +100,6 @@ struct BoardRoutes: AppRoutes {
         let id = context.parameters.get("id") ?? ""
         guard let channel = self.app.channel(id) else { throw APIError(.badRequest, "Not a board id.") }
         return (id, channel)
-    }
-
-    private static func limit(_ text: String?) throws -> Int {
-        guard let text else { return 50 }
-        guard let limit = Int(text), (1...200).contains(limit) else { throw APIError(.badRequest, "limit is 1 to 200.") }
-        return limit
     }
 }
 
