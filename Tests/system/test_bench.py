@@ -27,6 +27,23 @@ def test_counter_bench_counts_every_acknowledged_increment(huddle, huddle_bin):
     assert 0 < result["p50Ms"] <= result["p99Ms"] <= result["maxMs"]
 
 
+def test_teams_bench_runs_its_three_scenarios_and_checks_every_join(huddle, huddle_bin):
+    done = subprocess.run([str(huddle_bin), "bench", "teams", "--url", huddle.base_url, "--clients", "4",
+                           "--requests", "40", "--iterations", "5", "--ramp", "0", "--json"],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = {line["scenario"]: line for line in map(json.loads, done.stdout.strip().splitlines())}
+    assert set(results) == {"create", "get", "join"}
+    assert results["create"]["acknowledged"] == 40 and results["get"]["acknowledged"] == 40
+    # Five iterations of one create and six joins, all acknowledged and all found afterwards.
+    assert results["join"]["acknowledged"] == 5 * 7 and results["join"]["problems"] == 0
+    for result in results.values():
+        assert result["failed"] == 0 and 0 < result["p50Ms"] <= result["p95Ms"] <= result["maxMs"]
+    guest = requests.post(huddle.url("/api/v1/auth/guest"), timeout=10).json()["accessToken"]
+    assert requests.get(huddle.url("/api/v1/tournaments"), headers={"Authorization": f"Bearer {guest}"},
+                        timeout=10).json() == {"tournaments": []}, "a new guest lists none of the bench's"
+
+
 def test_fanout_bench_delivers_every_event_to_every_subscriber(huddle_factory, huddle_bin):
     # One replica listed twice: the round-robin over --url targets. Across replicas is
     # measured on scripts/cluster (docs/BENCHMARKS.md).

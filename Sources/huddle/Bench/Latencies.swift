@@ -23,6 +23,9 @@ struct Latencies: Sendable {
         return Double(self.histogram.valueAtPercentile(percentile)) / 1000
     }
 
+    /// The mean, for comparison with tools that report only that (k6's `avg`).
+    var averageMilliseconds: Double { self.histogram.mean / 1000 }
+
     var maxMilliseconds: Double { self.count > 0 ? Double(self.histogram.max) / 1000 : 0 }
 
     /// `p50 1.23 ms  p99 …  p99.9 …  max …`
