@@ -49,3 +49,37 @@ import Testing
         try await again.close()
     }
 }
+
+@Suite struct SQLiteReadYourWritesTests {
+    /// A read that starts after an append was acknowledged sees it, however many reads run at
+    /// once. (Statements that overlap on one SQLite connection share one read transaction, so a
+    /// reader connection used by several queries at once reads an older snapshot.)
+    @Test func aReadAfterAnAcknowledgedAppendSeesIt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try await SQLiteStorage.open(path: directory.path + "/huddle.sqlite", logger: quietLogger)
+        defer { Task { try? await database.close() } }
+        let store = SQLiteEventStore(database: database)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<2_000 { group.addTask { _ = try await store.append(NewEvent(name: "e", data: "\(n)"), to: "busy:1") } }
+            try await group.waitForAll()
+        }
+        let stale = try await withThrowingTaskGroup(of: Int.self) { group in
+            for writer in 0..<64 {
+                group.addTask {
+                    var stale = 0
+                    for round in 0..<30 {
+                        let stream = "fresh:\(writer)-\(round)"
+                        _ = try await store.append(NewEvent(name: "e", data: "1"), to: stream, expecting: .exactly(0))
+                        if try await store.read(stream, after: 0, limit: 10).isEmpty { stale += 1 }
+                        // Long reads in between keep the reader busy, so that statements overlap.
+                        _ = try await store.read("busy:1", after: 0, limit: 2_000)
+                    }
+                    return stale
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(stale == 0, "reads that missed an acknowledged append")
+    }
+}
