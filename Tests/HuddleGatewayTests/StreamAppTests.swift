@@ -1,5 +1,6 @@
 import HuddleCore
 @testable import HuddleGateway
+import Synchronization
 import Testing
 
 /// A model of the smallest kind: a tally that anyone may add to, and that must be started.
@@ -65,6 +66,25 @@ struct Tally: StreamModel {
         #expect(try await store.head(of: channel.description) == 2, "the loser appended nothing")
     }
 
+    /// Many commands of one stream at once on one replica: none is refused `conflict`, because
+    /// they take turns instead of racing (the store refuses every append but one per offset).
+    @Test func commandsOfOneStreamOnOneReplicaTakeTurns() async throws {
+        let store = ConflictCountingStore()
+        let app = StreamApp<Tally>(log: EventLog(store: store, broker: InProcessBroker()))
+        let channel = app.channel("busy")!
+        _ = try await app.start(channel, with: NewEvent(name: "started", data: "0"))
+        let offsets = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for _ in 0..<10 {
+                group.addTask { try await app.handle(command: "add", data: .object(["amount": .number(1)]), on: channel, as: Self.ada) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(offsets.sorted() == Array(2...11))
+        #expect(try await app.state(of: channel).total == 10)
+        #expect(app.turns.busy == 0, "a stream nobody waits for is forgotten")
+        #expect(store.conflicts.load(ordering: .relaxed) == 0, "no command lost a race on its own replica")
+    }
+
     @Test func admissionAndCommandsFollowTheModel() async throws {
         let app = Self.app()
         let channel = app.channel("later")!
@@ -95,6 +115,31 @@ struct Tally: StreamModel {
             _ = try await app.state(of: app.channel("t\(n)")!)
         }
         #expect(app.states.count == 3)
+    }
+}
+
+/// The in-memory store, counting the appends it refused for an expected offset, and letting
+/// other tasks run while it reads, as a real store's round trip does.
+final class ConflictCountingStore: EventStore {
+    let store = InMemoryEventStore()
+    let conflicts = Atomic<Int>(0)
+
+    func append(_ event: NewEvent, to stream: String, expecting expected: ExpectedOffset) async throws -> StoredEvent {
+        do {
+            return try await self.store.append(event, to: stream, expecting: expected)
+        } catch EventStoreError.conflict(let stream, let expected, let actual) {
+            self.conflicts.add(1, ordering: .relaxed)
+            throw EventStoreError.conflict(stream: stream, expected: expected, actual: actual)
+        }
+    }
+
+    func read(_ stream: String, after offset: Int64, limit: Int) async throws -> [StoredEvent] {
+        await Task.yield()
+        return try await self.store.read(stream, after: offset, limit: limit)
+    }
+
+    func head(of stream: String) async throws -> Int64 {
+        try await self.store.head(of: stream)
     }
 }
 

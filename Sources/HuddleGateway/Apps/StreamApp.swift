@@ -7,12 +7,18 @@ public import HuddleCore
 /// command is decided again, so the model's rules hold across replicas (the Board's soft lock:
 /// a move that lost the race to someone else's move is refused as `locked`, never applied
 /// over it).
+///
+/// On one replica the commands of one stream take turns (``StreamTurns``), so they race only
+/// with other replicas'.
 public struct StreamApp<Model: StreamModel>: ChannelApp {
-    /// Decisions retried after losing a race before the client is told `conflict`.
-    static var attempts: Int { 5 }
+    /// Decisions retried after losing a race to another replica before the client is told
+    /// `conflict`: each race is about even, so sixteen losses in a row are a stream that
+    /// another replica keeps busy for good, not bad luck.
+    static var attempts: Int { 16 }
 
     public let log: EventLog
     let states: StateCache<Model>
+    let turns = StreamTurns()
     let clock: @Sendable () -> Int64
 
     public init(
@@ -49,16 +55,18 @@ public struct StreamApp<Model: StreamModel>: ChannelApp {
     /// Decides `command` against the latest state and appends its event expecting that
     /// state's offset; after a lost race, decides again against the newer state.
     public func run(_ command: Model.Command, on channel: ChannelName, as identity: Identity) async throws -> StoredEvent {
-        for _ in 0..<Self.attempts {
-            let state = try await self.state(of: channel)
-            let event = try state.decide(command, by: identity, at: self.clock())
-            do {
-                return try await self.log.append(event, to: channel.description, expecting: .exactly(state.offset))
-            } catch EventStoreError.conflict {
-                continue
+        try await self.turns.take(channel.description) {
+            for _ in 0..<Self.attempts {
+                let state = try await self.state(of: channel)
+                let event = try state.decide(command, by: identity, at: self.clock())
+                do {
+                    return try await self.log.append(event, to: channel.description, expecting: .exactly(state.offset))
+                } catch EventStoreError.conflict {
+                    continue
+                }
             }
+            throw CommandRejection(.conflict, "\(channel) kept changing under this command; try again")
         }
-        throw CommandRejection(.conflict, "\(channel) kept changing under this command; try again")
     }
 
     /// Appends the first event of a new stream; throws a conflict if the stream has one.

@@ -27,9 +27,16 @@ struct TeamsRoutes: AppRoutes {
         let tournaments = router.group("api/v1/tournaments")
         tournaments.post { request, context in
             let identity = try context.requireIdentity()
+            // Before anything is written: a request whose link cannot be made is refused whole.
+            let origin = try self.origin.origin(of: request, context)
             let input = try await request.decode(as: CreateInput.self, context: context)
-            let id = try await self.create(try input.settings(), by: identity)
-            return try await self.answer(id, request, context, status: .created, passFor: identity)
+            let id: String
+            do {
+                id = try await self.create(try input.settings(), by: identity)
+            } catch let taken as CommandRejection where taken.code == .nameTaken {
+                throw APIError(.conflict, code: taken.code.rawValue, taken.message, fields: ["name": "Already taken: choose another name."])
+            }
+            return try await self.answer(id, origin: origin, status: .created, passFor: identity)
         }
         tournaments.get { request, context in
             let identity = try context.requireIdentity()
@@ -38,7 +45,7 @@ struct TeamsRoutes: AppRoutes {
         }
         tournaments.get("{id}") { request, context in
             let (id, _) = try await self.existing(context)
-            return try await self.answer(id, request, context)
+            return try await self.answer(id, origin: try self.origin.origin(of: request, context))
         }
         tournaments.get("{id}/clubs") { _, context in
             let (_, state) = try await self.existing(context)
@@ -46,7 +53,7 @@ struct TeamsRoutes: AppRoutes {
         }
         tournaments.get("{id}/qr.svg") { request, context in
             let (id, _) = try await self.existing(context)
-            let link = try self.joinURL(id, request, context)
+            let link = Self.joinURL(id, origin: try self.origin.origin(of: request, context))
             guard let code = try? QRCode(bytes: Array(link.utf8), errorCorrection: .medium) else {
                 throw APIError(.internalServerError, "The join link is too long for a QR code; the operator can shorten public-url.")
             }
@@ -58,27 +65,29 @@ struct TeamsRoutes: AppRoutes {
         tournaments.post("{id}/players") { request, context in
             let identity = try context.requireIdentity()
             let (id, channel) = try self.tournament(context)
+            let origin = try self.origin.origin(of: request, context)
             let input = try await request.decode(as: JoinInput.self, context: context)
             let player = try input.player()
             let stored = try await self.app.run(.join(name: player.name, surname: player.surname), on: channel, as: identity)
             let playerId = TournamentEvent(name: stored.name, data: stored.data).flatMap {
                 if case .playerJoined(let playerId, _, _, _) = $0 { playerId } else { nil }
             }
-            return try await self.answer(id, request, context, status: .created, passFor: identity, playerId: playerId)
+            return try await self.answer(id, origin: origin, status: .created, passFor: identity, playerId: playerId)
         }
         tournaments.post("{id}/picks") { request, context in
             let identity = try context.requireIdentity()
             let (id, channel) = try self.tournament(context)
-            let input = try await request.decode(as: PickInput.self, context: context)
-            guard let club = input.club else { throw APIError(.badRequest, "Some fields are invalid.", fields: ["club": "Pick a club."]) }
+            let origin = try self.origin.origin(of: request, context)
+            let club = try await request.decode(as: PickInput.self, context: context).club()
             _ = try await self.app.run(.pick(club: club, playerId: nil), on: channel, as: identity)
-            return try await self.answer(id, request, context)
+            return try await self.answer(id, origin: origin)
         }
         tournaments.post("{id}/draw") { request, context in
             let identity = try context.requireIdentity()
             let (id, channel) = try self.tournament(context)
+            let origin = try self.origin.origin(of: request, context)
             _ = try await self.app.run(.draw, on: channel, as: identity)
-            return try await self.answer(id, request, context)
+            return try await self.answer(id, origin: origin)
         }
     }
 
@@ -127,20 +136,20 @@ struct TeamsRoutes: AppRoutes {
     /// The tournament as the API answers it, with its join link, and a pass for a guest when
     /// `passFor` is one.
     private func answer(
-        _ id: String, _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok,
-        passFor identity: Identity? = nil, playerId: String? = nil
+        _ id: String, origin: String, status: HTTPResponse.Status = .ok, passFor identity: Identity? = nil,
+        playerId: String? = nil
     ) async throws -> Response {
         guard let channel = self.app.channel(id), let view = TournamentView(id: id, try await self.app.state(of: channel)) else {
             throw APIError(.notFound, "There is no tournament \(id).")
         }
         var pass: GrantBody?
         if let identity, let grant = try await self.passes(identity) { pass = GrantBody(grant) }
-        let body = TournamentBody(view: view, joinUrl: try self.joinURL(id, request, context), playerId: playerId, pass: pass)
+        let body = TournamentBody(view: view, joinUrl: Self.joinURL(id, origin: origin), playerId: playerId, pass: pass)
         return try JSONResponse.make(body, status: status)
     }
 
-    private func joinURL(_ id: String, _ request: Request, _ context: AppRequestContext) throws -> String {
-        try self.origin.origin(of: request, context) + "/tournament.html?id=" + id
+    private static func joinURL(_ id: String, origin: String) -> String {
+        origin + "/tournament.html?id=" + id
     }
 
     private func tournament(_ context: AppRequestContext) throws -> (String, ChannelName) {
