@@ -10,7 +10,7 @@
  * leaves memory.
  * @module board-api
  */
-import { ApiError, api, currentAccount, currentToken, restore } from './session.js';
+import { ApiError, api, currentAccount, currentToken, request as send, restore } from './session.js';
 
 const GUEST_KEY = 'huddle.board.guest';
 /** A guest grant this close to its expiry is replaced by a new one. */
@@ -45,27 +45,6 @@ function storedGuest() {
 }
 
 const fresh = (grant) => Boolean(grant && grant.expiresAt - EARLY_MS > Date.now());
-
-async function send(method, path, body, token) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch(`${new URL('api/v1', document.baseURI).pathname}/${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-  });
-  const text = await response.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
-}
 
 /** This tab's guest grant, asking the server for one when there is none (or it is stale). */
 export async function guestGrant({ renew = false } = {}) {

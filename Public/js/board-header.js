@@ -6,7 +6,7 @@
  */
 import { ApiError, actingAs, call } from './board-api.js';
 import { LIMITS, cleanName } from './board-model.js';
-import { el, showError, showInfo } from './board-ui.js';
+import { copyText, showError, showInfo } from './board-ui.js';
 
 /** @typedef {import('./board-canvas.js').BoardCanvas} BoardCanvas */
 
@@ -63,22 +63,9 @@ export class BoardHeader {
     ui.name.hidden = !ui.renameForm.hidden;
   }
 
-  async #copyLink() {
+  #copyLink() {
     const url = new URL(`board.html?id=${encodeURIComponent(this.#canvas.boardId)}`, document.baseURI).href;
-    try {
-      await navigator.clipboard.writeText(url);
-      showInfo(COPIED);
-    } catch {
-      // No clipboard API (an insecure origin, or permission refused): the old way, or show it.
-      const field = /** @type {HTMLInputElement} */ (el('input', 'visually-hidden'));
-      field.value = url;
-      document.body.append(field);
-      field.select();
-      const copied = document.execCommand?.('copy');
-      field.remove();
-      if (copied) showInfo(COPIED);
-      else showInfo(`Share this link: ${url}`);
-    }
+    return copyText(url, COPIED);
   }
 
   #closeRename() {

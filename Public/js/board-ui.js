@@ -54,3 +54,24 @@ export function el(tag, className, text) {
   if (text !== undefined) node.textContent = String(text);
   return node;
 }
+
+/**
+ * Copies `text` (a link) to the clipboard and says so with `copied`; without the clipboard
+ * API (an insecure origin, or permission refused) the old way, or else shows the link.
+ * @param {string} text
+ * @param {string} copied
+ */
+export async function copyText(text, copied) {
+  try {
+    await navigator.clipboard.writeText(text);
+    showInfo(copied);
+  } catch {
+    const field = /** @type {HTMLInputElement} */ (el('input', 'visually-hidden'));
+    field.value = text;
+    document.body.append(field);
+    field.select();
+    const done = document.execCommand?.('copy');
+    field.remove();
+    showInfo(done ? copied : `Share this link: ${text}`);
+  }
+}

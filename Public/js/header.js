@@ -15,6 +15,7 @@ import { logout, onAccount } from './session.js';
 export const APPS = Object.freeze([
   { id: 'board', name: 'Board', href: 'board.html' },
   { id: 'counter', name: 'Counter', href: 'counter.html' },
+  { id: 'teams', name: 'Teams', href: 'teams.html' },
 ]);
 
 function link(href, text, id, className) {

@@ -35,6 +35,13 @@ export const apps = [
     summary: 'One shared number: press the button and everyone watching sees it go up at once.',
   },
   {
+    id: 'teams',
+    name: 'Teams',
+    href: 'teams.html',
+    icon: '⚽',
+    summary: 'A tournament’s team draw: players join by QR code, each picks a club, and the draw hands the clubs out.',
+  },
+  {
     id: 'account',
     name: 'My account',
     href: 'account.html',

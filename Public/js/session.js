@@ -104,7 +104,15 @@ function set(token, next, expiresIn) {
   }
 }
 
-async function request(method, path, body, token = accessToken) {
+/**
+ * One JSON call to the API with `token` (the signed-in account's by default; null for none),
+ * without refreshing: what session-less callers (guests) use. Rejects with {@link ApiError}.
+ * @param {string} method
+ * @param {string} path relative to /api/v1
+ * @param {any} [body]
+ * @param {string|null} [token]
+ */
+export async function request(method, path, body, token = accessToken) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;

@@ -25,39 +25,7 @@ import {
   viewCentre,
   zoomAt,
 } from '../../Public/js/board-util.js';
-
-/** A hand-driven clock for the throttle. */
-function fakeClock() {
-  let time = 0;
-  let timers = [];
-  let next = 1;
-  return {
-    now: () => time,
-    setTimeout: (fn, ms) => {
-      const id = next++;
-      timers.push({ id, at: time + ms, fn });
-      return id;
-    },
-    clearTimeout: (id) => {
-      timers = timers.filter((t) => t.id !== id);
-    },
-    advance(ms) {
-      const end = time + ms;
-      for (;;) {
-        timers.sort((a, b) => a.at - b.at);
-        const due = timers[0];
-        if (!due || due.at > end) break;
-        timers.shift();
-        time = due.at;
-        due.fn();
-      }
-      time = end;
-    },
-    get scheduled() {
-      return timers.length;
-    },
-  };
-}
+import { fakeClock } from './fake-clock.mjs';
 
 test('throttle: first value at once, then at most one per interval, the last one wins', () => {
   const clock = fakeClock();

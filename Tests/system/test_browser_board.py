@@ -53,8 +53,10 @@ def browsers(request) -> Callable[[], WebDriver]:
             pass
 
 
-def wait_for(driver: WebDriver, check: Callable[[WebDriver], object], what: str, timeout: float = WAIT):
-    """Waits until `check(driver)` is truthy; fails with `what` and the page's state."""
+def wait_for(driver: WebDriver, check: Callable[[WebDriver], object], what: str, timeout: float = WAIT,
+             describe: Callable[[WebDriver], object] | None = None):
+    """Waits until `check(driver)` is truthy; fails with `what` and the page's state
+    (`describe(driver)`, by default the board page's)."""
 
     def attempt(d: WebDriver):
         try:
@@ -65,7 +67,7 @@ def wait_for(driver: WebDriver, check: Callable[[WebDriver], object], what: str,
     try:
         return WebDriverWait(driver, timeout, poll_frequency=0.1).until(attempt)
     except Exception as error:  # TimeoutException, or the page went away
-        pytest.fail(f"waited {timeout:.0f}s for {what}; page state: {page_state(driver)} ({error!r})")
+        pytest.fail(f"waited {timeout:.0f}s for {what}; page state: {(describe or page_state)(driver)} ({error!r})")
 
 
 def page_state(driver: WebDriver) -> dict:

@@ -21,8 +21,9 @@ if _why_not:
     pytest.skip(f"no headless Chromium: {_why_not}", allow_module_level=True)
 
 PHONE = (390, 844)
-SIGNED_OUT = ["/", "/board.html", "/counter.html", "/login.html", "/register.html", "/account.html", "/admin.html"]
-SIGNED_IN = ["/", "/board.html", "/counter.html", "/login.html", "/account.html", "/admin.html"]
+SIGNED_OUT = ["/", "/board.html", "/counter.html", "/teams.html", "/login.html", "/register.html", "/account.html",
+              "/admin.html"]
+SIGNED_IN = ["/", "/board.html", "/counter.html", "/teams.html", "/login.html", "/account.html", "/admin.html"]
 
 
 def errors(driver) -> list[str]:
@@ -42,8 +43,21 @@ def load(driver, url: str) -> None:
              and d.find_elements(By.CSS_SELECTOR, ".site-header .topbar #account-nav[data-state]"), f"{url} to load")
     # What a page fills in after loading (a board's boxes, the users) settles first.
     wait_for(driver, lambda d: d.execute_script(
-        "return ![...document.querySelectorAll('#loading, #board-loading')].some((e) => e.offsetParent !== null)"),
+        "return ![...document.querySelectorAll('#loading, #board-loading, #t-loading')].some((e) => e.offsetParent !== null)"),
         f"{url} to finish loading")
+
+
+def create_tournament(h, token: str) -> str:
+    """A tournament with one player who picked, made through the API; its id."""
+    auth = {"Authorization": f"Bearer {token}"}
+    r = requests.post(f"{h.base_url}/api/v1/tournaments", json={"name": "A cup on a phone", "playerLimit": 4},
+                      headers=auth, timeout=10)
+    assert r.status_code == 201, r.text
+    tournament = r.json()["id"]
+    for path, body in (("players", {"name": "Ada", "surname": "Lovelace"}), ("picks", {"club": "Paris Saint-Germain"})):
+        r = requests.post(f"{h.base_url}/api/v1/tournaments/{tournament}/{path}", json=body, headers=auth, timeout=10)
+        assert r.status_code in (200, 201), r.text
+    return tournament
 
 
 def width_problem(driver) -> str | None:
@@ -73,7 +87,9 @@ def test_every_page_fits_a_phone_and_logs_no_error(admin_server, driver):
     board = create_board(h, "A board on a phone", token)
     for i in range(4):
         board_command(h, board["id"], token, "addBox", {"x": 80 + 260 * i, "y": 120 + 60 * i, "text": f"Box {i}"})
-    pages = SIGNED_OUT + [f"/board.html?id={board['id']}"]
+    tournament = create_tournament(h, token)
+    live = [f"/board.html?id={board['id']}", f"/tournament.html?id={tournament}"]
+    pages = SIGNED_OUT + live
     phone(driver)
     problems, logged = [], []
     for path in pages:
@@ -86,7 +102,7 @@ def test_every_page_fits_a_phone_and_logs_no_error(admin_server, driver):
     fill(driver, {"login": "boss", "password": "boss password 1"})
     driver.find_element(By.ID, "submit").click()
     wait_for(driver, lambda d: d.current_url.endswith("/account.html"), "the account page after logging in")
-    for path in SIGNED_IN + [f"/board.html?id={board['id']}"]:
+    for path in SIGNED_IN + live:
         load(driver, h.base_url + path)
         if (why := width_problem(driver)):
             problems.append(f"{path} (admin): {why}")
@@ -100,7 +116,7 @@ def test_the_header_is_the_same_everywhere(admin_server, driver):
     for path in SIGNED_OUT:
         load(driver, h.base_url + path)
         apps = [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".topbar .app-nav a")]
-        assert apps == ["Board", "Counter"], (path, apps)
+        assert apps == ["Board", "Counter", "Teams"], (path, apps)
         assert driver.find_element(By.ID, "account-nav").get_attribute("data-state") == "signed-out", path
         if path != "/login.html":
             assert driver.find_element(By.ID, "nav-login").is_displayed(), path
