@@ -1,0 +1,115 @@
+"""The Teams app's HTTP API (docs/PROTOCOL.md, "The Teams app") as small helpers for
+test_teams.py and test_teams_replicas.py: one call each, answering the raw response, so a
+test asserts the status itself. `http` is `requests` or a `requests.Session` (a thread's
+own, already connected, when a test races two calls).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+HTTP_TIMEOUT = 30
+
+DEFAULT_CLUBS = [
+    "Bayern Munich", "Paris Saint-Germain", "Manchester City", "Liverpool", "Manchester United",
+    "Real Madrid", "Chelsea", "Atlético Madrid", "Juventus", "Barcelona",
+]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Someone with an access token: a guest (`id` is `guest-…`) or a registered user."""
+
+    token: str
+    id: str
+    expires_in: int
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.token)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def unique(prefix: str = "Cup") -> str:
+    """A tournament name no other test uses."""
+    return f"{prefix} {uuid.uuid4().hex[:10]}"
+
+
+def new_guest(replica, http: Any = requests) -> Caller:
+    r = http.post(replica.url("/api/v1/auth/guest"), timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    return Caller(body["accessToken"], body["user"]["id"], body["expiresIn"])
+
+
+def new_user(replica) -> Caller:
+    """A newly registered user (a unique username)."""
+    name = f"u{uuid.uuid4().hex[:10]}"
+    r = requests.post(replica.url("/api/v1/auth/register"), timeout=HTTP_TIMEOUT,
+                      json={"username": name, "email": f"{name}@example.com", "password": "correct horse battery"})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    return Caller(body["accessToken"], body["user"]["id"], body["expiresIn"])
+
+
+def create(replica, who: Caller | None, http: Any = requests, **body: Any) -> requests.Response:
+    """POST /api/v1/tournaments with `body` (a unique `name` and `playerLimit` 2 unless given)."""
+    body.setdefault("name", unique())
+    body.setdefault("playerLimit", 2)
+    return http.post(replica.url("/api/v1/tournaments"), json=body, headers=who.headers if who else {},
+                     timeout=HTTP_TIMEOUT)
+
+
+def created(replica, who: Caller, **body: Any) -> dict:
+    """A new tournament's body (asserting the 201)."""
+    r = create(replica, who, **body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def join(replica, who: Caller | None, tournament: str, name: str, surname: str,
+         http: Any = requests) -> requests.Response:
+    return http.post(replica.url(f"/api/v1/tournaments/{tournament}/players"),
+                     json={"name": name, "surname": surname}, headers=who.headers if who else {},
+                     timeout=HTTP_TIMEOUT)
+
+
+def joined(replica, who: Caller, tournament: str, name: str | None = None, surname: str = "Player") -> str:
+    """The playerId of `who`, who joins now (asserting the 201)."""
+    r = join(replica, who, tournament, name or f"N{uuid.uuid4().hex[:8]}", surname)
+    assert r.status_code == 201, r.text
+    return r.json()["playerId"]
+
+
+def pick(replica, who: Caller | None, tournament: str, club: Any, http: Any = requests) -> requests.Response:
+    return http.post(replica.url(f"/api/v1/tournaments/{tournament}/picks"), json={"club": club},
+                     headers=who.headers if who else {}, timeout=HTTP_TIMEOUT)
+
+
+def draw(replica, who: Caller | None, tournament: str) -> requests.Response:
+    return requests.post(replica.url(f"/api/v1/tournaments/{tournament}/draw"),
+                         headers=who.headers if who else {}, timeout=HTTP_TIMEOUT)
+
+
+def read(replica, tournament: str) -> dict:
+    """GET /api/v1/tournaments/{id} (asserting the 200)."""
+    r = requests.get(replica.url(f"/api/v1/tournaments/{tournament}"), timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def assert_error(r: requests.Response, status: int, code: str) -> dict:
+    """The error body of `r`, asserting its status, its code and its requestId."""
+    assert r.status_code == status, f"wanted {status} {code}, got {r.status_code}: {r.text}"
+    body = r.json()
+    assert body["error"] == code, body
+    assert body["requestId"] == r.headers["X-Request-Id"], body
+    assert body.get("message"), body
+    return body

@@ -1,0 +1,140 @@
+"""The Teams app across two replicas sharing PostgreSQL (the tournaments' streams and the
+name index) and Redis through Sentinel: the races docs/PROTOCOL.md promises one winner for
+(two players picking one club, joins at the player limit, two creates of one name) are run
+many times, each with its calls released together by a barrier, one side on each replica.
+
+Needs the throwaway PostgreSQL cluster and Redis rig that scripts/test starts (their
+HUDDLE_TEST_* variables). In CI their absence is a failure. Nothing here asserts a timing:
+a round whose calls happen not to overlap still has to give exactly one winner.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any, Callable
+
+import pytest
+import requests
+
+from conftest import shared_backends
+from teams import assert_error, create, created, join, joined, new_guest, pick, read, unique
+
+SHARED = shared_backends("the cross-replica Teams tests")
+ROUNDS = 30
+
+
+@pytest.fixture
+def replicas(huddle_factory):
+    return huddle_factory(env=SHARED), huddle_factory(env=SHARED)
+
+
+def at_once(calls: list[tuple[Any, Callable[[requests.Session], requests.Response]]]) -> list[requests.Response]:
+    """Runs each `call(session)` on its own thread, all released by one barrier, and returns
+    the responses in order. Each thread's session connects to its replica beforehand, so
+    that the barrier releases requests, not TCP handshakes."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, replica, call) -> None:
+        with requests.Session() as session:
+            try:
+                session.get(replica.url("/health/live"), timeout=30)
+                barrier.wait(timeout=60)
+                results[i] = call(session)
+            except BaseException as e:  # noqa: BLE001 - reported below, on the test's thread
+                barrier.abort()
+                results[i] = e
+
+    threads = [threading.Thread(target=run, args=(i, replica, call)) for i, (replica, call) in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def statuses(responses: list[requests.Response]) -> Counter:
+    return Counter(r.status_code for r in responses)
+
+
+def test_two_players_picking_one_club_on_two_replicas_one_wins(replicas):
+    a, b = replicas
+    for _ in range(ROUNDS):
+        tournament = created(a, new_guest(a))["id"]
+        ada, bob = new_guest(a), new_guest(b)
+        players = {joined(a, ada, tournament): ada, joined(b, bob, tournament): bob}
+        answers = at_once([
+            (a, lambda s: pick(a, ada, tournament, "Real Madrid", http=s)),
+            (b, lambda s: pick(b, bob, tournament, "real madrid", http=s)),
+        ])
+        assert statuses(answers) == Counter({200: 1, 409: 1}), [r.text for r in answers]
+        loser = next(r for r in answers if r.status_code == 409)
+        assert_error(loser, 409, "club_taken")
+        winner = next(r for r in answers if r.status_code == 200).json()
+        holder = next(c for c in winner["clubs"] if c["name"] == "Real Madrid")["takenBy"]["playerId"]
+        assert players[holder] is (ada if answers[0].status_code == 200 else bob)
+        for replica in (a, b):
+            state = read(replica, tournament)
+            assert next(c for c in state["clubs"] if c["name"] == "Real Madrid")["takenBy"]["playerId"] == holder
+            assert [p.get("pickedClub") for p in state["players"] if p["id"] != holder] == [None]
+
+
+def test_two_joins_for_the_last_place_on_two_replicas_one_wins(replicas):
+    a, b = replicas
+    for _ in range(ROUNDS):
+        tournament = created(a, new_guest(a))["id"]
+        joined(b, new_guest(b), tournament)
+        ada, bob = new_guest(a), new_guest(b)
+        answers = at_once([
+            (a, lambda s: join(a, ada, tournament, "Ada", "Lovelace", http=s)),
+            (b, lambda s: join(b, bob, tournament, "Bob", "Smith", http=s)),
+        ])
+        assert statuses(answers) == Counter({201: 1, 409: 1}), [r.text for r in answers]
+        assert_error(next(r for r in answers if r.status_code == 409), 409, "tournament_full")
+        winner = ada if answers[0].status_code == 201 else bob
+        for replica in (a, b):
+            players = read(replica, tournament)["players"]
+            assert [(p["id"], p["identity"]) for p in players][1:] == [("p2", winner.id)]
+
+
+def test_eight_joins_at_once_for_four_places_four_win(replicas):
+    a, b = replicas
+    for _ in range(5):
+        tournament = created(a, new_guest(a), playerLimit=4)["id"]
+        sides = [a, b] * 4
+        guests = [new_guest(replica) for replica in sides]
+        answers = at_once([
+            (replica, lambda s, replica=replica, guest=guest, i=i: join(replica, guest, tournament, f"P{i}", "X", http=s))
+            for i, (replica, guest) in enumerate(zip(sides, guests))
+        ])
+        assert statuses(answers) == Counter({201: 4, 409: 4}), [r.text for r in answers]
+        for r in answers:
+            if r.status_code == 409:
+                assert_error(r, 409, "tournament_full")
+        winners = {r.json()["playerId"]: guest.id for r, guest in zip(answers, guests) if r.status_code == 201}
+        assert sorted(winners) == ["p1", "p2", "p3", "p4"]
+        for replica in (a, b):
+            assert {p["id"]: p["identity"] for p in read(replica, tournament)["players"]} == winners
+
+
+def test_two_creates_of_one_name_on_two_replicas_one_wins(replicas):
+    a, b = replicas
+    for _ in range(ROUNDS):
+        name = unique("Race")
+        ada, bob = new_guest(a), new_guest(b)
+        answers = at_once([
+            (a, lambda s: create(a, ada, http=s, name=name)),
+            (b, lambda s: create(b, bob, http=s, name=name.upper())),
+        ])
+        assert statuses(answers) == Counter({201: 1, 409: 1}), [r.text for r in answers]
+        assert_error(next(r for r in answers if r.status_code == 409), 409, "name_taken")
+        won = next(r for r in answers if r.status_code == 201).json()
+        organiser = ada if answers[0].status_code == 201 else bob
+        assert won["organiser"] == organiser.id
+        for replica, who in ((a, ada), (b, bob)):
+            assert read(replica, won["id"])["organiser"] == organiser.id
+            assert_error(create(replica, who, name=name.lower()), 409, "name_taken")
