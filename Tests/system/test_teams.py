@@ -61,6 +61,14 @@ def test_a_guest_creates_a_tournament_with_the_documented_defaults_and_a_longer_
     assert_error(draw(huddle, Caller(grant["accessToken"], organiser.id, 0), body["id"]), 409, "not_ready")
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "server differs from PROTOCOL.md: the pass lasts the setting auth.guest-pass-ttl "
+    "(--auth-guest-pass-ttl); the documented teams.guest-ttl (--teams-guest-ttl) is refused at start"))
+def test_the_pass_lasts_teams_guest_ttl(huddle_factory):
+    h = huddle_factory(args=["--teams-guest-ttl", "7200"])
+    assert created(h, new_guest(h))["pass"]["expiresIn"] == 7200
+
+
 def test_a_user_gets_no_pass_and_may_choose_clubs_and_the_rule(huddle):
     user = new_user(huddle)
     body = created(huddle, user, name="Derby", playerLimit=3, clubs=[" Ajax ", "PSV", "Feyenoord"],
@@ -105,6 +113,17 @@ def test_each_invalid_field_is_a_400_naming_it(huddle):
     assert create(huddle, organiser, clubs=["A", "z" * 40]).status_code == 201
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "server differs from PROTOCOL.md (invalid input is a 400 with fields): a field of the wrong "
+    "JSON type is a decoding error, a 400 without fields"))
+def test_a_field_of_the_wrong_type_is_named_too(huddle):
+    organiser = new_guest(huddle)
+    for fields, named in (({"playerLimit": "4"}, {"playerLimit"}), ({"name": 7}, {"name"}),
+                          ({"clubs": "Ajax"}, {"clubs"}), ({"drawRule": 1}, {"drawRule"})):
+        body = assert_error(create(huddle, organiser, **fields), 400, "bad_request")
+        assert set(body.get("fields", {})) == named, (fields, body)
+
+
 def test_acting_needs_a_token_and_reading_does_not(huddle):
     organiser = new_guest(huddle)
     tournament = created(huddle, organiser)["id"]
@@ -115,6 +134,7 @@ def test_acting_needs_a_token_and_reading_does_not(huddle):
         pick(huddle, None, tournament, "Chelsea"),
         draw(huddle, None, tournament),
     ]
+    refused.append(create(huddle, Caller(organiser.token + "x", organiser.id, 0)))  # an altered token
     for r in refused:
         assert_error(r, 401, "unauthorized")
         assert r.headers.get("WWW-Authenticate") == "Bearer"
@@ -177,6 +197,25 @@ def test_the_list_is_the_callers_own_newest_first(huddle):
         assert_error(listing(ada, f"?limit={bad}"), 400, "bad_request")
 
 
+def test_an_admin_lists_every_tournament(huddle_factory, huddle_bin, tmp_path):
+    data_dir = tmp_path / "admin-data"
+    data_dir.mkdir()
+    h = huddle_factory(data_dir, start=False)
+    made = subprocess.run(
+        [str(huddle_bin), "user", "create", "--admin", "--username", "boss", "--email", "boss@example.com",
+         "--data-dir", str(data_dir)],
+        input="admin password 1\n", env=h.environment, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stdout + made.stderr
+    h.start()
+    ids = [created(h, new_guest(h))["id"] for _ in range(2)] + [created(h, new_user(h))["id"]]
+    login = requests.post(h.url("/api/v1/auth/login"), json={"login": "boss", "password": "admin password 1"},
+                          timeout=HTTP_TIMEOUT)
+    assert login.status_code == 200, login.text
+    r = requests.get(h.url("/api/v1/tournaments"), headers=bearer(login.json()["accessToken"]), timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200, r.text
+    assert [t["id"] for t in r.json()["tournaments"]] == ids[::-1]
+
+
 def test_clubs_say_which_are_taken_and_by_whom(huddle):
     organiser = new_guest(huddle)
     tournament = created(huddle, organiser, playerLimit=3)["id"]
@@ -222,6 +261,12 @@ def test_the_qr_code_is_the_join_link(huddle, decoder_tools, tmp_path):
     assert r.headers["Content-Type"].split(";")[0].strip() == "image/svg+xml"
     assert r.headers.get("X-Request-Id")
     assert decode_qr(r.content, tmp_path) == tournament["joinUrl"]
+    # Byte mode, error correction M: the symbol `huddle qr` draws for the link (test_qr.py
+    # holds that one to a reference encoder).
+    qr = subprocess.run([str(huddle.binary), "qr", "--error-correction", "m", "--", tournament["joinUrl"]],
+                        capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert qr.returncode == 0, qr.stderr.decode()
+    assert r.content == qr.stdout
 
 
 def test_the_join_link_follows_the_host_the_request_came_with(huddle, decoder_tools, tmp_path):
@@ -231,6 +276,25 @@ def test_the_join_link_follows_the_host_the_request_came_with(huddle, decoder_to
     assert body["joinUrl"] == f"http://teams.example:8443/tournament.html?id={tournament}"
     svg = requests.get(huddle.url(f"/api/v1/tournaments/{tournament}/qr.svg"), headers=host, timeout=HTTP_TIMEOUT)
     assert decode_qr(svg.content, tmp_path) == body["joinUrl"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "server bug: without public-url, a create or join whose Host cannot be put in the join link "
+    "is stored first and then answered 400 (no id, no pass); the create's retry is 409 name_taken"))
+def test_a_host_that_cannot_be_linked_is_refused_before_anything_is_stored(huddle):
+    organiser, player = new_guest(huddle), new_guest(huddle)
+    bad = {"Host": "bad_host"}
+    refused = requests.post(huddle.url("/api/v1/tournaments"), json={"name": "Host Cup", "playerLimit": 2},
+                            headers=organiser.headers | bad, timeout=HTTP_TIMEOUT)
+    assert_error(refused, 400, "bad_request")
+    assert requests.get(huddle.url("/api/v1/tournaments"), headers=organiser.headers,
+                        timeout=HTTP_TIMEOUT).json() == {"tournaments": []}
+    tournament = created(huddle, organiser, name="Host Cup")["id"]
+    refused = requests.post(huddle.url(f"/api/v1/tournaments/{tournament}/players"),
+                            json={"name": "Ada", "surname": "Lovelace"}, headers=player.headers | bad,
+                            timeout=HTTP_TIMEOUT)
+    assert_error(refused, 400, "bad_request")
+    assert read(huddle, tournament)["players"] == []
 
 
 def test_the_join_link_is_the_public_url_when_set(huddle_factory):
@@ -402,7 +466,7 @@ def test_commands_over_the_websocket_are_decided_as_over_http(huddle, ws_connect
     ws = ws_connect(huddle)
     subscribe(ws, channel, ada.token)
 
-    def command(cid: str, name: str, **data) -> dict:
+    def command(cid: str, name: str, /, **data) -> dict:
         ws.send({"type": "command", "id": cid, "channel": channel, "name": name, "data": data})
         return ws.expect(where=lambda m: m.get("id") == cid and m.get("type") in ("ack", "error"))
 
@@ -420,12 +484,14 @@ def test_a_hover_reaches_others_with_the_senders_identity(huddle, ws_connect):
     tournament = created(huddle, organiser, playerLimit=2)["id"]
     channel = f"tournament:{tournament}"
     ada = new_guest(huddle)
-    player = joined(huddle, ada, tournament, "Ada", "Lovelace")
+    r = join(huddle, ada, tournament, "Ada", "Lovelace")
+    assert r.status_code == 201, r.text
+    player = r.json()["playerId"]
 
     watcher = ws_connect(huddle)
     subscribe(watcher, channel, organiser.token)
     hoverer = ws_connect(huddle)
-    subscribe(hoverer, channel, ada.token)
+    subscribe(hoverer, channel, r.json()["pass"]["accessToken"])  # the page resumes with its pass
     hoverer_id = hoverer.received[0]["connectionId"]
 
     hoverer.send({"type": "signal", "channel": channel, "name": "hover", "data": {"playerId": player, "club": "Chelsea"}})
