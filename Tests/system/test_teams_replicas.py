@@ -121,6 +121,29 @@ def test_eight_joins_at_once_for_four_places_four_win(replicas):
             assert {p["id"]: p["identity"] for p in read(replica, tournament)["players"]} == winners
 
 
+def test_sixteen_players_at_once_all_join_and_all_pick(replicas):
+    """Contention alone refuses nobody: with a place for each, sixteen joins at once all win,
+    and then sixteen picks of sixteen clubs. The Teams section of PROTOCOL.md names no refusal
+    for a lost race (only the Board's documents `conflict` after five)."""
+    a, b = replicas
+    clubs = [f"Club {i}" for i in range(16)]
+    for _ in range(3):
+        tournament = created(a, new_guest(a), playerLimit=16, clubs=clubs)["id"]
+        sides = [a, b] * 8
+        guests = [new_guest(replica) for replica in sides]
+        joins = at_once([
+            (replica, lambda s, replica=replica, guest=guest, i=i: join(replica, guest, tournament, f"P{i}", "X", http=s))
+            for i, (replica, guest) in enumerate(zip(sides, guests))
+        ])
+        assert [r.status_code for r in joins] == [201] * 16, [r.text for r in joins if r.status_code != 201]
+        picks = at_once([
+            (replica, lambda s, replica=replica, guest=guest, i=i: pick(replica, guest, tournament, clubs[i], http=s))
+            for i, (replica, guest) in enumerate(zip(sides, guests))
+        ])
+        assert [r.status_code for r in picks] == [200] * 16, [r.text for r in picks if r.status_code != 200]
+        assert read(b, tournament)["ready"] is True
+
+
 def test_two_creates_of_one_name_on_two_replicas_one_wins(replicas):
     a, b = replicas
     for _ in range(ROUNDS):
