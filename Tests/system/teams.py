@@ -113,3 +113,14 @@ def assert_error(r: requests.Response, status: int, code: str) -> dict:
     assert body["requestId"] == r.headers["X-Request-Id"], body
     assert body.get("message"), body
     return body
+
+
+def subscribe(ws, channel: str, token: str | None = None) -> dict:
+    """On a new WSClient: the welcome, an `auth` with `token` when given, then a subscription
+    to `channel` from its start; answers the `subscribed` frame."""
+    ws.expect("welcome")
+    if token:
+        ws.send({"type": "auth", "token": token})
+        ws.expect("authenticated")
+    ws.send({"type": "subscribe", "channel": channel, "since": 0})
+    return ws.expect("subscribed", channel=channel)

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from teams import (DEFAULT_CLUBS, HTTP_TIMEOUT, Caller, assert_error, bearer, create, created, draw, join, joined,
-                   new_guest, new_user, pick, read)
+                   new_guest, new_user, pick, read, subscribe)
 
 TOURNAMENT_KEYS = {"id", "name", "playerLimit", "organiser", "drawRule", "createdAt", "clubs", "players", "pairs",
                    "ready", "drawn", "offset", "joinUrl"}
@@ -196,6 +196,10 @@ def test_the_list_is_the_callers_own_newest_first(huddle):
     for bad in ("0", "201", "-1", "x", ""):
         assert_error(listing(ada, f"?limit={bad}"), 400, "bad_request")
 
+    many = [created(huddle, bob)["id"] for _ in range(50)]
+    assert [t["id"] for t in listing(bob).json()["tournaments"]] == many[::-1], "50 without a limit"
+    assert len(listing(bob, "?limit=51").json()["tournaments"]) == 51
+
 
 def test_an_admin_lists_every_tournament(huddle_factory, huddle_bin, tmp_path):
     data_dir = tmp_path / "admin-data"
@@ -276,6 +280,14 @@ def test_the_join_link_follows_the_host_the_request_came_with(huddle, decoder_to
     assert body["joinUrl"] == f"http://teams.example:8443/tournament.html?id={tournament}"
     svg = requests.get(huddle.url(f"/api/v1/tournaments/{tournament}/qr.svg"), headers=host, timeout=HTTP_TIMEOUT)
     assert decode_qr(svg.content, tmp_path) == body["joinUrl"]
+
+
+def test_the_join_link_is_https_only_when_a_trusted_proxy_says_so(huddle, huddle_factory):
+    forwarded = {"X-Forwarded-Proto": "https", "Host": "teams.example"}
+    for h, scheme in ((huddle_factory(args=["--trusted-proxies", "127.0.0.1"]), "https"), (huddle, "http")):
+        tournament = created(h, new_guest(h))["id"]
+        body = requests.get(h.url(f"/api/v1/tournaments/{tournament}"), headers=forwarded, timeout=HTTP_TIMEOUT).json()
+        assert body["joinUrl"] == f"{scheme}://teams.example/tournament.html?id={tournament}"
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -417,16 +429,6 @@ def test_no_own_club_gives_nobody_their_own_pick(huddle):
 
 
 # --- the channel ----------------------------------------------------------------------------
-
-
-def subscribe(ws, channel: str, token: str | None = None) -> dict:
-    """Welcome (and auth with `token`), subscribe from the start; the `subscribed` frame."""
-    ws.expect("welcome")
-    if token:
-        ws.send({"type": "auth", "token": token})
-        ws.expect("authenticated")
-    ws.send({"type": "subscribe", "channel": channel, "since": 0})
-    return ws.expect("subscribed", channel=channel)
 
 
 def test_a_subscriber_sees_every_event_in_order(huddle, ws_connect):

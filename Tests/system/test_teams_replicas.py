@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from conftest import shared_backends
-from teams import assert_error, create, created, join, joined, new_guest, pick, read, unique
+from teams import assert_error, create, created, join, joined, new_guest, pick, read, subscribe, unique
 
 SHARED = shared_backends("the cross-replica Teams tests")
 ROUNDS = 30
@@ -59,6 +59,23 @@ def at_once(calls: list[tuple[Any, Callable[[requests.Session], requests.Respons
 
 def statuses(responses: list[requests.Response]) -> Counter:
     return Counter(r.status_code for r in responses)
+
+
+def test_events_and_hovers_on_one_replica_reach_a_subscriber_of_the_other(replicas, ws_connect):
+    a, b = replicas
+    tournament = created(a, new_guest(a))["id"]
+    channel = f"tournament:{tournament}"
+    ada = new_guest(a)
+    watcher = ws_connect(b)
+    subscribe(watcher, channel)
+    player = joined(a, ada, tournament, "Ada", "Lovelace")
+    assert watcher.expect("event", channel=channel, offset=2)["data"]["by"] == ada.id
+
+    hoverer = ws_connect(a)
+    subscribe(hoverer, channel, ada.token)
+    hoverer.send({"type": "signal", "channel": channel, "name": "hover", "data": {"playerId": player, "club": "Chelsea"}})
+    signal = watcher.expect("signal", channel=channel, name="hover")
+    assert (signal["from"]["identity"], signal["data"]) == (ada.id, {"playerId": player, "club": "Chelsea"})
 
 
 def test_two_players_picking_one_club_on_two_replicas_one_wins(replicas):
