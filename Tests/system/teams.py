@@ -1,14 +1,15 @@
 """The Teams app's HTTP API (docs/PROTOCOL.md, "The Teams app") as small helpers for
-test_teams.py and test_teams_replicas.py: one call each, answering the raw response, so a
-test asserts the status itself. `http` is `requests` or a `requests.Session` (a thread's
-own, already connected, when a test races two calls).
+test_teams.py, test_teams_replicas.py and test_openapi.py: one call each, answering the raw
+response, so a test asserts the status itself. `http` is `requests` or a `requests.Session`
+(a thread's own, already connected, when `at_once` races calls).
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import requests
 
@@ -124,3 +125,54 @@ def subscribe(ws, channel: str, token: str | None = None) -> dict:
         ws.expect("authenticated")
     ws.send({"type": "subscribe", "channel": channel, "since": 0})
     return ws.expect("subscribed", channel=channel)
+
+
+def at_once(calls: list[tuple[Any, Callable[[requests.Session], requests.Response]]]) -> list[requests.Response]:
+    """Runs each `call(session)` on its own thread, all released by one barrier, and returns
+    the responses in order. Each thread's session connects to its replica beforehand, so
+    that the barrier releases requests, not TCP handshakes."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, replica, call) -> None:
+        with requests.Session() as session:
+            try:
+                session.get(replica.url("/health/live"), timeout=30)
+                barrier.wait(timeout=60)
+                results[i] = call(session)
+            except BaseException as e:  # noqa: BLE001 - reported below, on the test's thread
+                barrier.abort()
+                results[i] = e
+
+    threads = [threading.Thread(target=run, args=(i, replica, call)) for i, (replica, call) in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def everyone_joins_and_picks_at_once(replicas: list, players: int) -> None:
+    """A tournament with a place and a club for each of `players`, who all join at once (one
+    thread each, spread over `replicas`), then all pick a club of their own at once: every
+    call must succeed. Contention alone refuses nobody: the Teams section of PROTOCOL.md
+    names no refusal for a lost race (only the Board's documents `conflict` after five)."""
+    clubs = [f"Club {i}" for i in range(players)]
+    tournament = created(replicas[0], new_guest(replicas[0]), playerLimit=players, clubs=clubs)["id"]
+    sides = [replicas[i % len(replicas)] for i in range(players)]
+    guests = [new_guest(replica) for replica in sides]
+    joins = at_once([
+        (replica, lambda s, replica=replica, guest=guest, i=i: join(replica, guest, tournament, f"P{i}", "X", http=s))
+        for i, (replica, guest) in enumerate(zip(sides, guests))
+    ])
+    assert [r.status_code for r in joins] == [201] * players, [r.text for r in joins if r.status_code != 201]
+    picks = at_once([
+        (replica, lambda s, replica=replica, guest=guest, i=i: pick(replica, guest, tournament, clubs[i], http=s))
+        for i, (replica, guest) in enumerate(zip(sides, guests))
+    ])
+    assert [r.status_code for r in picks] == [200] * players, [r.text for r in picks if r.status_code != 200]
+    for replica in replicas:
+        assert read(replica, tournament)["ready"] is True

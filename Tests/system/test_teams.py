@@ -16,8 +16,8 @@ import subprocess
 import pytest
 import requests
 
-from teams import (DEFAULT_CLUBS, HTTP_TIMEOUT, Caller, assert_error, bearer, create, created, draw, join, joined,
-                   new_guest, new_user, pick, read, subscribe)
+from teams import (DEFAULT_CLUBS, HTTP_TIMEOUT, Caller, assert_error, bearer, create, created, draw,
+                   everyone_joins_and_picks_at_once, join, joined, new_guest, new_user, pick, read, subscribe)
 
 TOURNAMENT_KEYS = {"id", "name", "playerLimit", "organiser", "drawRule", "createdAt", "clubs", "players", "pairs",
                    "ready", "drawn", "offset", "joinUrl"}
@@ -426,6 +426,11 @@ def test_no_own_club_gives_nobody_their_own_pick(huddle):
         pairs = r.json()["pairs"]
         assert sorted(p["club"] for p in pairs) == sorted(picked.values())
         assert all(p["club"] != picked[p["playerId"]] for p in pairs), (picked, pairs)
+
+
+def test_sixteen_players_at_once_all_join_and_all_pick(huddle):
+    for _ in range(3):
+        everyone_joins_and_picks_at_once([huddle], 16)
 
 
 # --- the channel ----------------------------------------------------------------------------

@@ -10,15 +10,14 @@ a round whose calls happen not to overlap still has to give exactly one winner.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from typing import Any, Callable
 
 import pytest
 import requests
 
 from conftest import shared_backends
-from teams import assert_error, create, created, join, joined, new_guest, pick, read, subscribe, unique
+from teams import (assert_error, at_once, create, created, everyone_joins_and_picks_at_once, join, joined, new_guest,
+                   pick, read, subscribe, unique)
 
 SHARED = shared_backends("the cross-replica Teams tests")
 ROUNDS = 30
@@ -27,34 +26,6 @@ ROUNDS = 30
 @pytest.fixture
 def replicas(huddle_factory):
     return huddle_factory(env=SHARED), huddle_factory(env=SHARED)
-
-
-def at_once(calls: list[tuple[Any, Callable[[requests.Session], requests.Response]]]) -> list[requests.Response]:
-    """Runs each `call(session)` on its own thread, all released by one barrier, and returns
-    the responses in order. Each thread's session connects to its replica beforehand, so
-    that the barrier releases requests, not TCP handshakes."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, replica, call) -> None:
-        with requests.Session() as session:
-            try:
-                session.get(replica.url("/health/live"), timeout=30)
-                barrier.wait(timeout=60)
-                results[i] = call(session)
-            except BaseException as e:  # noqa: BLE001 - reported below, on the test's thread
-                barrier.abort()
-                results[i] = e
-
-    threads = [threading.Thread(target=run, args=(i, replica, call)) for i, (replica, call) in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
 
 
 def statuses(responses: list[requests.Response]) -> Counter:
@@ -139,26 +110,9 @@ def test_eight_joins_at_once_for_four_places_four_win(replicas):
 
 
 def test_sixteen_players_at_once_all_join_and_all_pick(replicas):
-    """Contention alone refuses nobody: with a place for each, sixteen joins at once all win,
-    and then sixteen picks of sixteen clubs. The Teams section of PROTOCOL.md names no refusal
-    for a lost race (only the Board's documents `conflict` after five)."""
-    a, b = replicas
-    clubs = [f"Club {i}" for i in range(16)]
+    """As test_teams.py's on one replica, with the calls spread over two."""
     for _ in range(3):
-        tournament = created(a, new_guest(a), playerLimit=16, clubs=clubs)["id"]
-        sides = [a, b] * 8
-        guests = [new_guest(replica) for replica in sides]
-        joins = at_once([
-            (replica, lambda s, replica=replica, guest=guest, i=i: join(replica, guest, tournament, f"P{i}", "X", http=s))
-            for i, (replica, guest) in enumerate(zip(sides, guests))
-        ])
-        assert [r.status_code for r in joins] == [201] * 16, [r.text for r in joins if r.status_code != 201]
-        picks = at_once([
-            (replica, lambda s, replica=replica, guest=guest, i=i: pick(replica, guest, tournament, clubs[i], http=s))
-            for i, (replica, guest) in enumerate(zip(sides, guests))
-        ])
-        assert [r.status_code for r in picks] == [200] * 16, [r.text for r in picks if r.status_code != 200]
-        assert read(b, tournament)["ready"] is True
+        everyone_joins_and_picks_at_once(replicas, 16)
 
 
 def test_two_creates_of_one_name_on_two_replicas_one_wins(replicas):
