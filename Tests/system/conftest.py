@@ -91,6 +91,26 @@ def wait_until(check: Callable[[], Any], limit: float, interval: float = 0.1) ->
         time.sleep(interval)
 
 
+def shared_backends(what: str) -> dict[str, str]:
+    """The environment of a replica on the PostgreSQL cluster and the Redis Sentinel rig that
+    scripts/test starts (announced by its HUDDLE_TEST_* variables). Called at a test module's
+    top: without the rigs the module is skipped, and in CI it fails (`what` says which tests
+    CI must run)."""
+    url, sentinels = os.environ.get("HUDDLE_TEST_POSTGRES_URL"), os.environ.get("HUDDLE_TEST_REDIS_SENTINELS")
+    if not (url and sentinels):
+        if os.environ.get("CI"):
+            raise RuntimeError(f"CI must run {what}: scripts/test starts both rigs")
+        pytest.skip("needs scripts/postgres-rig and scripts/redis-rig (run through scripts/test)",
+                    allow_module_level=True)
+    return {
+        "HUDDLE_POSTGRES_URL": url,
+        "HUDDLE_REDIS_SENTINELS": sentinels,
+        "HUDDLE_REDIS_MASTER_NAME": os.environ["HUDDLE_TEST_REDIS_MASTER_NAME"],
+        "HUDDLE_REDIS_PASSWORD": os.environ["HUDDLE_TEST_REDIS_PASSWORD"],
+        "HUDDLE_REDIS_SENTINEL_PASSWORD": os.environ["HUDDLE_TEST_REDIS_SENTINEL_PASSWORD"],
+    }
+
+
 def _tail(text: str, lines: int = 200) -> str:
     parts = text.splitlines()
     if len(parts) <= lines:

@@ -9,34 +9,21 @@ the lock test checks the rule against the times the server stored with each move
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 
 import pytest
 import requests
 
-POSTGRES_URL = os.environ.get("HUDDLE_TEST_POSTGRES_URL")
-SENTINELS = os.environ.get("HUDDLE_TEST_REDIS_SENTINELS")
+from conftest import shared_backends
+SHARED = shared_backends("the cross-replica board tests")
 HTTP_TIMEOUT = 30
 LOCK_MS = 2000
-
-if not (POSTGRES_URL and SENTINELS):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must run the cross-replica board tests: scripts/test starts both rigs")
-    pytest.skip("needs scripts/postgres-rig and scripts/redis-rig (run through scripts/test)", allow_module_level=True)
 
 
 @pytest.fixture
 def replicas(huddle_factory):
-    env = {
-        "HUDDLE_POSTGRES_URL": POSTGRES_URL,
-        "HUDDLE_REDIS_SENTINELS": SENTINELS,
-        "HUDDLE_REDIS_MASTER_NAME": os.environ["HUDDLE_TEST_REDIS_MASTER_NAME"],
-        "HUDDLE_REDIS_PASSWORD": os.environ["HUDDLE_TEST_REDIS_PASSWORD"],
-        "HUDDLE_REDIS_SENTINEL_PASSWORD": os.environ["HUDDLE_TEST_REDIS_SENTINEL_PASSWORD"],
-    }
-    return huddle_factory(env=env), huddle_factory(env=env)
+    return huddle_factory(env=SHARED), huddle_factory(env=SHARED)
 
 
 def new_board(replica) -> str:

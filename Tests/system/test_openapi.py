@@ -8,7 +8,8 @@
   negative where there is input), and the admin-only operations again as an admin (a SQLite
   server whose admin `huddle user create` made): no server error, and every response matches
   the spec (schema, status code, content type, headers);
-- the WebSocket upgrade, which schemathesis cannot drive, is checked by hand;
+- the WebSocket upgrade, which schemathesis cannot drive, is checked by hand, and so are the
+  answers about a tournament that exists (schemathesis's made-up ids name none);
 - the docs page (Public/api.html) renders every operation in headless Chromium.
 """
 
@@ -26,6 +27,7 @@ import requests
 import yaml
 
 from conftest import REPO_ROOT, HuddleProcess
+from teams import create, draw, join, new_guest, pick
 
 SPEC_PATH = REPO_ROOT / "Public" / "openapi.yaml"
 SOURCES = REPO_ROOT / "Sources" / "HuddleServer"
@@ -198,7 +200,7 @@ def admin_token(admin_server) -> str:
 # Operations that answer an admin differently from a user: run again with an admin's token.
 ADMIN_OPERATIONS = {
     "GET /api/v1/users", "POST /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}",
-    "GET /api/v1/boards",
+    "GET /api/v1/boards", "GET /api/v1/tournaments",
 }
 
 
@@ -296,6 +298,43 @@ def test_realtime_upgrade(server):
         websocket.create_connection(server.ws_url, timeout=10, origin="https://evil.example")
     plain = requests.get(server.url("/api/v1/realtime"), timeout=10)
     assert plain.status_code == 200 and plain.content == b"" and plain.headers.get("X-Request-Id")
+
+
+def test_teams_answers_about_a_real_tournament_match_the_spec(server):
+    """A tournament's whole life, as a guest organiser and guest players (with their passes):
+    every answer, success or refusal, has a documented status and matches its schema."""
+    import schemathesis
+
+    schema = schemathesis.openapi.from_path(str(SPEC_PATH))
+    spec = load_spec()
+
+    def conforms(label: str, response: requests.Response) -> dict | None:
+        method, path = label.split(" ", 1)
+        assert str(response.status_code) in spec["paths"][path][method.lower()]["responses"], (label, response.text)
+        schema.find_operation_by_label(label).validate_response(response)
+        return response.json() if response.headers["Content-Type"].startswith("application/json") else None
+
+    organiser = new_guest(server)
+    made = conforms("POST /api/v1/tournaments", create(server, organiser, playerLimit=2, drawRule="noOwnClub"))
+    assert "pass" in made
+    tid, base = made["id"], server.url(f"/api/v1/tournaments/{made['id']}")
+    conforms("POST /api/v1/tournaments", create(server, new_guest(server), name=made["name"]))  # 409
+    conforms("POST /api/v1/tournaments", create(server, organiser, name=""))  # 400
+    conforms("GET /api/v1/tournaments", requests.get(server.url("/api/v1/tournaments"), headers=organiser.headers,
+                                                     timeout=10))
+    conforms("POST /api/v1/tournaments/{id}/draw", draw(server, organiser, tid))  # 409 not_ready
+    players = [new_guest(server), new_guest(server)]
+    for i, player in enumerate(players):
+        assert "playerId" in conforms("POST /api/v1/tournaments/{id}/players", join(server, player, tid, f"P{i}", "X"))
+    conforms("POST /api/v1/tournaments/{id}/players", join(server, new_guest(server), tid, "Late", "Y"))  # 409
+    conforms("POST /api/v1/tournaments/{id}/picks", pick(server, organiser, tid, "Chelsea"))  # 403
+    conforms("POST /api/v1/tournaments/{id}/picks", pick(server, players[0], tid, "Ajax"))  # 400
+    for player, club in zip(players, ("Chelsea", "Liverpool")):
+        conforms("POST /api/v1/tournaments/{id}/picks", pick(server, player, tid, club))
+    conforms("POST /api/v1/tournaments/{id}/draw", draw(server, players[0], tid))  # 403
+    assert conforms("POST /api/v1/tournaments/{id}/draw", draw(server, organiser, tid))["drawn"]
+    for path in ("", "/clubs", "/qr.svg"):
+        conforms(f"GET /api/v1/tournaments/{{id}}{path}", requests.get(base + path, timeout=10))
 
 
 def test_documented_refusals_of_hostile_input(server):
