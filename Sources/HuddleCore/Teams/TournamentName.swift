@@ -16,8 +16,9 @@ import Foundation
 /// 2. Fold the name's stream and ``decide(creating:id:by:)`` with a fresh `RandomID`.
 /// 3. When ``Creation/claim`` is set, append it expecting offset 0; after a conflict, fold
 ///    again and go back to 2.
-/// 4. Append ``Creation/listing`` to the ``TournamentIndex`` (for listings), then start
-///    `tournament:{id}` with ``Creation/created`` expecting an empty stream, and answer 201.
+/// 4. Append ``Creation/listing`` to the ``TournamentIndex`` (for listings) and, at the same
+///    time, start `tournament:{id}` with ``Creation/created`` expecting an empty stream; once
+///    both are stored, answer 201.
 ///
 /// Claimed first so that a name is never given twice. Should the store fail between 3 and 4,
 /// the organiser asking again resumes with the id they hold (``Creation/claim`` is then nil);

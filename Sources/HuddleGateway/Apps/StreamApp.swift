@@ -60,7 +60,9 @@ public struct StreamApp<Model: StreamModel>: ChannelApp {
                 let state = try await self.state(of: channel)
                 let event = try state.decide(command, by: identity, at: self.clock())
                 do {
-                    return try await self.log.append(event, to: channel.description, expecting: .exactly(state.offset))
+                    let stored = try await self.log.append(event, to: channel.description, expecting: .exactly(state.offset))
+                    self.remember(state, then: stored)
+                    return stored
                 } catch EventStoreError.conflict {
                     continue
                 }
@@ -71,7 +73,17 @@ public struct StreamApp<Model: StreamModel>: ChannelApp {
 
     /// Appends the first event of a new stream; throws a conflict if the stream has one.
     public func start(_ channel: ChannelName, with event: NewEvent) async throws -> StoredEvent {
-        try await self.log.append(event, to: channel.description, expecting: .exactly(0))
+        let stored = try await self.log.append(event, to: channel.description, expecting: .exactly(0))
+        self.remember(Model(), then: stored)
+        return stored
+    }
+
+    /// Caches `state` with the event just appended after it, so that the next read of the
+    /// stream (the answer to this very command, usually) folds nothing again.
+    private func remember(_ state: Model, then stored: StoredEvent) {
+        var state = state
+        state.apply(stored)
+        self.states.keep(state, for: stored.stream)
     }
 
     /// The stream's state as of its latest event (catching up from the store first).

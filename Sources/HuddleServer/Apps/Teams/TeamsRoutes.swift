@@ -108,10 +108,13 @@ struct TeamsRoutes: AppRoutes {
                     continue
                 }
             }
-            _ = try await self.app.log.append(creation.listing, to: TournamentIndex.stream, expecting: .any)
             guard let channel = self.app.channel(creation.id) else { throw CommandRejection(.internalError, "bad id") }
+            // Listed and started together (one commit, usually): should the listing fail, the
+            // create fails, and the organiser's retry lists it when resuming the claim.
+            async let listed = self.app.log.append(creation.listing, to: TournamentIndex.stream, expecting: .any)
             do {
                 _ = try await self.app.start(channel, with: creation.created)
+                _ = try await listed
             } catch EventStoreError.conflict {
                 // The organiser creating the same name again: it exists, under the name they held.
                 throw CommandRejection(.nameTaken, "there is already a tournament called \(name.claim?.name ?? settings.name)")
