@@ -1,12 +1,17 @@
-/// Which tournaments exist and who organises them, for listings: a fold of the append-only
-/// stream ``stream``, one `tournamentListed {id, name, organiser}` event per tournament,
-/// appended (expecting any offset) after its name is claimed and before its own stream starts
-/// (see ``TournamentName``).
+/// The tournaments one identity organises, for their listing: a fold of the append-only
+/// stream ``stream(of:)``, one `tournamentListed {id, name, organiser}` event per tournament,
+/// appended (expecting any offset) after its name is claimed, as its own stream starts (see
+/// ``TournamentName``).
 ///
-/// A listing reads each tournament's state and skips entries without one (a create that
-/// failed half way), as board listings do.
+/// One stream per organiser, not one for everybody: every create appends to it, and one
+/// stream that every create on every replica appends to is a queue they all wait in (on
+/// PostgreSQL, 120 clients creating at once timed out). A listing reads each tournament's
+/// state and skips entries without one (a create that failed half way), as board listings do.
 public struct TournamentIndex: StreamFold, Hashable {
-    public static let stream = "tournament-index"
+    /// The listing of the organiser with identity id `organiser`.
+    public static func stream(of organiser: String) -> String {
+        "tournament-index:" + organiser
+    }
 
     public struct Entry: Sendable, Hashable {
         public var id: String
@@ -27,9 +32,10 @@ public struct TournamentIndex: StreamFold, Hashable {
         NewEvent(name: "tournamentListed", data: TournamentName.body(id: id, name: name, organiser: organiser))
     }
 
-    /// The tournaments `identity` may see in a listing, newest first: their own; all for an admin.
-    public func visible(to identity: Identity) -> [Entry] {
-        self.entries.reversed().filter { identity.isAdmin || $0.organiser == identity.id }
+    /// The tournaments listed, newest first, that `organiser` (an identity id) organises: all of
+    /// them, in the stream of that organiser.
+    public func newestFirst(of organiser: String) -> [Entry] {
+        self.entries.reversed().filter { $0.organiser == organiser }
     }
 
     /// Folds one stored event in; others are skipped, but the offset moves. An id listed again

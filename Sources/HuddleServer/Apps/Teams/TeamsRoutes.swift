@@ -11,12 +11,12 @@ import NIOCore
 /// as over the WebSocket.
 ///
 /// A name is claimed on its own stream (``TournamentName``) before the tournament is listed
-/// (``TournamentIndex``) and started, so creates of one name race safely and creates of
-/// different names do not wait for each other.
+/// in its organiser's listing (``TournamentIndex``) and started, so creates of one name race
+/// safely and creates of different names do not wait for each other.
 struct TeamsRoutes: AppRoutes {
     let app: StreamApp<TournamentState>
     let names = StateCache<TournamentName>(limit: 10_000)
-    let index = StateCache<TournamentIndex>(limit: 1)
+    let listings = StateCache<TournamentIndex>(limit: 10_000)
     /// A guest who creates or joins gets a longer-lived token: their page resumes as them.
     let passes: @Sendable (Identity) async throws -> SessionAuthority.Grant?
     let origin: PublicOrigin
@@ -111,7 +111,7 @@ struct TeamsRoutes: AppRoutes {
             guard let channel = self.app.channel(creation.id) else { throw CommandRejection(.internalError, "bad id") }
             // Listed and started together (one commit, usually): should the listing fail, the
             // create fails, and the organiser's retry lists it when resuming the claim.
-            async let listed = self.app.log.append(creation.listing, to: TournamentIndex.stream, expecting: .any)
+            async let listed = self.app.log.append(creation.listing, to: TournamentIndex.stream(of: organiser.id), expecting: .any)
             do {
                 _ = try await self.app.start(channel, with: creation.created)
                 _ = try await listed
@@ -123,11 +123,11 @@ struct TeamsRoutes: AppRoutes {
         }
     }
 
-    /// The tournaments `identity` may list, newest first, at most `limit`.
+    /// The tournaments `identity` organises, newest first, at most `limit`.
     func list(for identity: Identity, limit: Int) async throws -> [TournamentSummary] {
-        let index = try await self.index.latest(of: TournamentIndex.stream, in: self.app.log)
+        let index = try await self.listings.latest(of: TournamentIndex.stream(of: identity.id), in: self.app.log)
         var found: [TournamentSummary] = []
-        for entry in index.visible(to: identity) where found.count < limit {
+        for entry in index.newestFirst(of: identity.id) where found.count < limit {
             guard let channel = self.app.channel(entry.id),
                 let view = TournamentView(id: entry.id, try await self.app.state(of: channel))
             else { continue }
