@@ -211,9 +211,10 @@ def test_an_admin_lists_their_own_tournaments_too(huddle_factory, huddle_bin, tm
     login = requests.post(h.url("/api/v1/auth/login"), json={"login": "boss", "password": "admin password 1"},
                           timeout=HTTP_TIMEOUT)
     assert login.status_code == 200, login.text
-    boss = login.json()["accessToken"]
+    body = login.json()
+    boss = Caller(body["accessToken"], body["user"]["id"], body["expiresIn"])
     mine = created(h, boss)["id"]
-    r = requests.get(h.url("/api/v1/tournaments"), headers=bearer(boss), timeout=HTTP_TIMEOUT)
+    r = requests.get(h.url("/api/v1/tournaments"), headers=boss.headers, timeout=HTTP_TIMEOUT)
     assert r.status_code == 200, r.text
     assert [t["id"] for t in r.json()["tournaments"]] == [mine]
 
