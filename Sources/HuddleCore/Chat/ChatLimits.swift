@@ -35,7 +35,7 @@ public enum ChatLimits {
     }
 
     private static func checked(_ text: String, characters: Int, bytes: Int, allowing allowed: Set<Unicode.Scalar>) -> String? {
-        let trimmed = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        let trimmed = text.trimmingWhitespace
         guard (1...characters).contains(trimmed.count), trimmed.utf8.count <= bytes,
             !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) })
         else { return nil }
