@@ -147,7 +147,8 @@ extension ConversationState {
     static func checked(text: String) throws(CommandRejection) -> String {
         guard let text = ChatLimits.checkedText(text) else {
             throw .badRequest(
-                "a message is 1 to \(ChatLimits.textLength) characters (\(ChatLimits.textBytes) bytes), without control characters but newline and tab")
+                "a message is 1 to \(ChatLimits.textLength) characters (\(ChatLimits.textBytes) bytes), "
+                    + "without control characters but newline and tab")
         }
         return text
     }
