@@ -10,14 +10,8 @@ public enum ConversationStatus: Sendable, Hashable {
     /// This agent holds it: only they (and admins) transfer or resolve it, only they reply.
     case withAgent(ChatAgent)
 
-    /// `bot`, `queued` or `withAgent`: the status in JSON.
-    public var name: String {
-        switch self {
-        case .bot: "bot"
-        case .queued: "queued"
-        case .withAgent: "withAgent"
-        }
-    }
+    /// `bot`, `queued` or `withAgent`: the status in JSON and logs.
+    public var name: String { ConversationView.Status(self).rawValue }
 }
 
 /// An agent as a conversation knows them: identity id and the name shown to the customer.

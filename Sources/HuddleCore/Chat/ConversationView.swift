@@ -4,6 +4,14 @@
 public struct ConversationView: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable {
         case bot, queued, withAgent
+
+        init(_ status: ConversationStatus) {
+            switch status {
+            case .bot: self = .bot
+            case .queued: self = .queued
+            case .withAgent: self = .withAgent
+            }
+        }
     }
 
     public var id: String
@@ -39,7 +47,7 @@ public struct ConversationView: Sendable, Hashable, Codable {
         self.customer = customer
         self.customerName = state.customerName ?? ""
         self.createdAt = state.createdAt ?? 0
-        self.status = Status(rawValue: state.status.name) ?? .bot
+        self.status = Status(state.status)
         self.queuedSince = state.queuedSince
         self.agent = state.agent
         self.agentsPresent = state.agentsPresent

@@ -30,7 +30,7 @@ import Testing
 
         try state.say("escalate")
         view = try #require(ConversationView(id: "c1", state, includingMessages: false))
-        #expect(view.status == .queued && view.queuedSince == 5_000 && view.unanswered.isEmpty)
+        #expect(view.status == .queued && view.queuedSince == 5_000 && view.unanswered.isEmpty && state.status.name == "queued")
         #expect(view.messages.isEmpty && view.lastMessage?.id == "q2" && view.messageCount == 3, "a queue entry: the last message, no history")
         #expect(try self.json(view).contains(#""queuedSince":5000"#))
 
