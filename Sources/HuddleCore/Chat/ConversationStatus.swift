@@ -13,14 +13,3 @@ public enum ConversationStatus: Sendable, Hashable {
     /// `bot`, `queued` or `withAgent`: the status in JSON and logs.
     public var name: String { ConversationView.Status(self).rawValue }
 }
-
-/// An agent as a conversation knows them: identity id and the name shown to the customer.
-public struct ChatAgent: Sendable, Hashable, Codable {
-    public var id: String
-    public var name: String
-
-    public init(id: String, name: String) {
-        self.id = id
-        self.name = name
-    }
-}
