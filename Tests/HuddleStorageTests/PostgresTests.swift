@@ -37,6 +37,41 @@ struct PostgresTests {
         await first.drop()
     }
 
+    /// Two replicas, each group-committing many appends at once to a few shared streams, some
+    /// expecting any offset and some an exact one: every acknowledged append is stored once,
+    /// at the offset it was told, with no gap; every exact expectation that lost was a conflict.
+    @Test func twoReplicasBatchingAppendsToSharedStreamsLoseAndDuplicateNothing() async throws {
+        let first = try await PostgresRig.freshDatabase()
+        let second = PostgresStorage(settings: try PostgresRig.settings(database: first.name), logger: quietLogger)
+        let secondRunner = Task { await second.run() }
+        defer { secondRunner.cancel() }
+        let replicas = [PostgresEventStore(database: first.database), PostgresEventStore(database: second)]
+        let streams = ["s:a", "s:b", "s:c"]
+        let told = try await withThrowingTaskGroup(of: (String, Int64?).self) { group in
+            for n in 0..<300 {
+                let (store, stream) = (replicas[n % 2], streams[n % 3])
+                group.addTask {
+                    let expected: ExpectedOffset = n % 5 == 0 ? .exactly(try await store.head(of: stream)) : .any
+                    do {
+                        return (stream, try await store.append(NewEvent(name: "e", data: "\(n)"), to: stream, expecting: expected).offset)
+                    } catch EventStoreError.conflict {
+                        guard case .exactly = expected else { throw EventStoreError.unavailable("an append expecting any offset conflicted") }
+                        return (stream, nil)
+                    }
+                }
+            }
+            return try await group.reduce(into: [String: [Int64]]()) { told, outcome in
+                if let offset = outcome.1 { told[outcome.0, default: []].append(offset) }
+            }
+        }
+        for stream in streams {
+            let stored = try await replicas[0].read(stream, after: 0, limit: 1_000)
+            #expect(stored.map(\.offset) == Array(1...Int64(stored.count)), "no gap in \(stream)")
+            #expect((told[stream] ?? []).sorted() == stored.map(\.offset), "each acknowledged offset stored once in \(stream)")
+        }
+        await first.drop()
+    }
+
     @Test func replicasMigratingTogetherApplyEachStepOnce() async throws {
         let fresh = try await PostgresRig.freshDatabase(migrate: false)
         let settings = try PostgresRig.settings(database: fresh.name)

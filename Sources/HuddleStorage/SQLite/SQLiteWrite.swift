@@ -79,20 +79,24 @@ extension SQLiteWrite {
         {
             if let stream = row.column("stream")?.string { heads[stream] = Int64(row.column("head")?.integer ?? 0) }
         }
+        let appends = batch.enumerated().compactMap { index, write in
+            if case .append(let stream, let name, let data, let recordedAt, let expected) = write {
+                (index, stream, name, data, recordedAt, expected)
+            } else { nil }
+        }
+        let decisions = AppendBatch.decide(streams: appends.map(\.1), expected: appends.map(\.5), heads: heads)
         var binds: [SQLiteData] = []
         var rows: [String] = []
-        for (index, write) in batch.enumerated() {
-            guard case .append(let stream, let name, let data, let recordedAt, let expected) = write else { continue }
-            let head = heads[stream, default: 0]
-            if let expected, expected != head {
-                outcomes[index] = .conflict(actual: head)
-                continue
+        for ((index, stream, name, data, recordedAt, _), decision) in zip(appends, decisions) {
+            switch decision {
+            case .conflict(let actual):
+                outcomes[index] = .conflict(actual: actual)
+            case .append(let offset):
+                let first = binds.count + 1
+                rows.append("(?\(first), ?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4))")
+                binds += [.text(stream), .integer(Int(offset)), .text(name), .text(data), .integer(Int(recordedAt))]
+                outcomes[index] = .appended(offset: offset)
             }
-            heads[stream] = head + 1
-            let first = binds.count + 1
-            rows.append("(?\(first), ?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4))")
-            binds += [.text(stream), .integer(Int(head + 1)), .text(name), .text(data), .integer(Int(recordedAt))]
-            outcomes[index] = .appended(offset: head + 1)
         }
         guard !rows.isEmpty else { return }
         // The primary key (stream, seq) is the last line of defence.
