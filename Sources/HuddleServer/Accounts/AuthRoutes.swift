@@ -65,7 +65,9 @@ struct AuthRoutes {
         auth.patch("me") { request, context in
             let identity = try context.requireAccount()
             let input = try await request.decode(as: ProfileInput.self, context: context)
-            guard let user = try await self.registry.updateProfile(id: identity.id, displayName: input.displayName, email: input.email)
+            guard
+                let user = try await self.registry.updateProfile(
+                    id: identity.id, displayName: input.displayName, email: input.email)
             else { throw APIError(.notFound, "No such user.") }
             // As for an admin's change: the user's sockets take on the new name before the answer.
             if input.displayName != nil { await self.changes.announce(user.id) }
@@ -74,12 +76,14 @@ struct AuthRoutes {
         auth.post("password") { request, context in
             let identity = try context.requireAccount()
             let input = try await request.decode(as: PasswordChangeInput.self, context: context)
-            guard let user = try await self.registry.accounts.user(id: identity.id) else { throw APIError(.notFound, "No such user.") }
+            guard let user = try await self.registry.accounts.user(id: identity.id) else {
+                throw APIError(.notFound, "No such user.")
+            }
             // The request's own cookie names the session that stays; its token is not rotated,
             // so the response sets no cookie.
             try await self.authority.changePassword(
-                of: user, current: input.currentPassword, new: input.newPassword, keeping: request.cookies[Self.cookieName]?.value,
-                client: self.client(request, context))
+                of: user, current: input.currentPassword, new: input.newPassword,
+                keeping: request.cookies[Self.cookieName]?.value, client: self.client(request, context))
             context.logger.info("A user changed their password; their other sessions ended", metadata: ["user": .string(user.id)])
             return Response(status: .noContent)
         }

@@ -88,7 +88,9 @@ struct SessionAuthority: Sendable {
     /// `new` must pass the registration rules. Then every session of the user ends but the
     /// one whose refresh token is `keeping` (the request's cookie; nil or not this user's:
     /// all of them). Throws ``InvalidFields`` (400), or a 401 naming `currentPassword`.
-    func changePassword(of user: User, current: String?, new: String?, keeping refreshToken: String?, client: String) async throws {
+    func changePassword(
+        of user: User, current: String?, new: String?, keeping refreshToken: String?, client: String
+    ) async throws {
         var problems: [AccountField: String] = [:]
         if (current ?? "").isEmpty { problems[.currentPassword] = AccountValidation.message(for: .currentPassword) }
         if !(new.map(AccountValidation.isValidPassword) ?? false) {
