@@ -126,9 +126,12 @@ func buildRouter(
     for app in apps {
         app.register(on: router)
     }
-    AuthRoutes(authority: accounts.authority, registry: accounts.registry, trustedProxies: configuration.trustedProxies)
-        .register(on: router)
-    UserRoutes(registry: accounts.registry, changes: AccountChanges(broker: backends.broker)).register(on: router)
+    let changes = AccountChanges(broker: backends.broker)
+    AuthRoutes(
+        authority: accounts.authority, registry: accounts.registry, trustedProxies: configuration.trustedProxies,
+        changes: changes
+    ).register(on: router)
+    UserRoutes(registry: accounts.registry, changes: changes).register(on: router)
     router.ws("api/v1/realtime") { request, _ in
         guard readiness.state != .draining else {
             throw APIError(.serviceUnavailable, "This replica is shutting down; reconnect.")
