@@ -59,6 +59,33 @@ import Testing
         #expect(try await accounts.users(offset: 9, limit: 2).isEmpty)
     }
 
+    /// An admin's search: a substring of the username or display name, any ASCII case, emails
+    /// only when the search includes them, and `%`/`_` taken as themselves.
+    @Test(arguments: Backend.available)
+    func searchesUsersByNameAndOnlyWhenAskedByEmail(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        let people = [("ada", "Ada Lovelace", "countess@example.com"), ("bea", "Bea 100%", "bea@lab.example"),
+                      ("cai", "Cai_Wu", "cai@example.com"), ("dara", "Dara", "dara@lovelace.example")]
+        for (index, (name, display, email)) in people.enumerated() {
+            try await accounts.create(User(
+                id: "id-\(name)", username: name, email: email, displayName: display, passwordHash: "h", createdAt: Int64(index)))
+        }
+        func found(_ text: String, emails: Bool = false) async throws -> [String] {
+            try await accounts.users(matching: UserSearch(text, includesEmail: emails), offset: 0, limit: 10).map(\.username)
+        }
+        #expect(try await found("LOVE") == ["ada"], "display names, any case; not emails")
+        #expect(try await found("love", emails: true) == ["ada", "dara"])
+        #expect(try await found("100%") == ["bea"])
+        #expect(try await found("%") == ["bea"])
+        #expect(try await found("_") == ["cai"], "a wildcard character matches only itself")
+        #expect(try await found("zzz").isEmpty)
+        #expect(try await accounts.userCount(matching: UserSearch("a", includesEmail: false)) == 4)
+        #expect(try await accounts.userCount(matching: UserSearch("lovelace", includesEmail: true)) == 2)
+        #expect(try await accounts.users(matching: UserSearch("a", includesEmail: false), offset: 1, limit: 2).map(\.username) == ["bea", "cai"])
+    }
+
     @Test(arguments: Backend.available)
     func updatesRoleActiveAndNameOnlyWhereGiven(_ backend: Backend) async throws {
         let made = try await backend.make()

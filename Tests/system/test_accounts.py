@@ -154,6 +154,24 @@ def test_user_create_bootstraps_an_admin(huddle_factory, huddle_bin, tmp_path):
     assert users.status_code == 200
     assert {u["username"]: u["role"] for u in users.json()["users"]} == {"boss": "admin", "helper": "agent"}
 
+    # The list searches every user on the server: by name for anyone signed in, by email only
+    # for admins (nobody else sees emails, so nobody else may probe them).
+    admin = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+    def found(query: str, headers: dict) -> list[str]:
+        r = requests.get(h.url("/api/v1/users"), params={"q": query}, headers=headers, timeout=HTTP_TIMEOUT)
+        assert r.status_code == 200, r.text
+        assert r.json()["total"] == len(r.json()["users"])
+        return [u["username"] for u in r.json()["users"]]
+    assert found("HELP", admin) == ["helper"]
+    assert found("boss@example", admin) == ["boss"]
+    agent = requests.post(h.url("/api/v1/auth/login"), json={"login": "helper", "password": "agent password 1"},
+                          timeout=HTTP_TIMEOUT)
+    assert agent.status_code == 200, agent.text
+    helper = {"Authorization": f"Bearer {agent.json()['accessToken']}"}
+    assert found("boss", helper) == ["boss"] and found("boss@example", helper) == []
+    too_long = requests.get(h.url("/api/v1/users"), params={"q": "x" * 101}, headers=admin, timeout=HTTP_TIMEOUT)
+    assert too_long.status_code == 400 and too_long.json()["requestId"]
+
 
 def test_the_websocket_knows_who_is_connected(huddle):
     r, name = register(huddle)

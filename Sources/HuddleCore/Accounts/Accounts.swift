@@ -6,7 +6,9 @@
 /// - `user(login:)` finds a user by username or by email.
 /// - `update` refuses an email another user has, with ``AccountsError/taken(_:)`` `(.email)`,
 ///   and then changes nothing; a user's own email again is no conflict.
-/// - `users(offset:limit:)` lists in creation order (ties by id), so pages are stable.
+/// - `users(matching:offset:limit:)` lists in creation order (ties by id), so pages are stable;
+///   with a ``UserSearch``, only users whose username or display name (and, when the search
+///   says so, email) contains its text, ignoring ASCII case; `userCount(matching:)` counts them.
 /// - `rotate` is atomic: of two concurrent rotations of one token exactly one gets `.rotated`;
 ///   the other is a reuse and revokes the family. A revoked family's tokens, including ones
 ///   issued after the revocation started, never rotate again.
@@ -14,8 +16,8 @@ public protocol Accounts: Sendable {
     func create(_ user: User) async throws
     func user(id: String) async throws -> User?
     func user(login: String) async throws -> User?
-    func users(offset: Int, limit: Int) async throws -> [User]
-    func userCount() async throws -> Int
+    func users(matching search: UserSearch?, offset: Int, limit: Int) async throws -> [User]
+    func userCount(matching search: UserSearch?) async throws -> Int
     /// Applies `changes` and returns the user as stored, or nil if there is no such user.
     /// Throws ``AccountsError/taken(_:)`` when the new email is another user's.
     func update(id: String, _ changes: UserChanges) async throws -> User?
@@ -33,7 +35,39 @@ public protocol Accounts: Sendable {
     func revokeSessions(ofUser userID: String, except keptFamily: String?, now: Int64) async throws
 }
 
+/// What an admin's user list filters by.
+public struct UserSearch: Sendable, Hashable {
+    /// Lower-cased; matched as a substring.
+    public var text: String
+    /// Whether emails are searched too (only for viewers who may see them).
+    public var includesEmail: Bool
+
+    public init(_ text: String, includesEmail: Bool) {
+        self.text = text.lowercased()
+        self.includesEmail = includesEmail
+    }
+
+    /// Whether `user` matches, as every backend must decide it.
+    public func matches(_ user: User) -> Bool {
+        let fields = [user.username, user.displayName] + (self.includesEmail ? [user.email] : [])
+        return fields.contains { $0.lowercased().contains(self.text) }
+    }
+
+    /// The text as a `LIKE` pattern, its wildcards escaped with `\`.
+    public var likePattern: String {
+        "%" + self.text.replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_") + "%"
+    }
+}
+
 extension Accounts {
+    public func users(offset: Int, limit: Int) async throws -> [User] {
+        try await self.users(matching: nil, offset: offset, limit: limit)
+    }
+
+    public func userCount() async throws -> Int {
+        try await self.userCount(matching: nil)
+    }
+
     /// Revokes every family of a user.
     public func revokeSessions(ofUser userID: String, now: Int64) async throws {
         try await self.revokeSessions(ofUser: userID, except: nil, now: now)

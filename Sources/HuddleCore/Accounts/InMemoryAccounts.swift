@@ -27,13 +27,18 @@ public actor InMemoryAccounts: Accounts {
         self.usersByID.values.first { $0.username == login || $0.email == login }
     }
 
-    public func users(offset: Int, limit: Int) -> [User] {
-        guard offset < self.order.count, limit > 0 else { return [] }
-        return self.order[max(offset, 0)..<min(self.order.count, max(offset, 0) + limit)].compactMap { self.usersByID[$0] }
+    public func users(matching search: UserSearch?, offset: Int, limit: Int) -> [User] {
+        let found = self.found(search)
+        guard offset < found.count, limit > 0 else { return [] }
+        return Array(found[max(offset, 0)..<min(found.count, max(offset, 0) + limit)])
     }
 
-    public func userCount() -> Int {
-        self.order.count
+    public func userCount(matching search: UserSearch?) -> Int {
+        self.found(search).count
+    }
+
+    private func found(_ search: UserSearch?) -> [User] {
+        self.order.compactMap { self.usersByID[$0] }.filter { search?.matches($0) ?? true }
     }
 
     public func update(id: String, _ changes: UserChanges) throws -> User? {

@@ -10,6 +10,13 @@ struct UserRoutes {
 
     static let pageLimit = 200
 
+    /// The `q` parameter: 1–100 characters, or nil when absent or blank.
+    static func search(_ request: Request) throws -> String? {
+        guard let text = request.uri.queryParameters.get("q")?.trimmingSpaces, !text.isEmpty else { return nil }
+        guard text.count <= 100 else { throw APIError(.badRequest, "q is at most 100 characters.") }
+        return text
+    }
+
     func register(on router: Router<AppRequestContext>) {
         let users = router.group("api/v1/users")
         users.get { request, context in
@@ -17,11 +24,13 @@ struct UserRoutes {
             let offset = try Self.number(request, "offset", default: 0, in: 0...1_000_000_000)
             let limit = try Self.number(request, "limit", default: 50, in: 1...Self.pageLimit)
             let accounts = self.registry.accounts
-            let page = try await accounts.users(offset: offset, limit: limit)
+            // Emails are searched only for admins, who see them: nobody else may probe them.
+            let search = try Self.search(request).map { UserSearch($0, includesEmail: viewer.isAdmin) }
+            let page = try await accounts.users(matching: search, offset: offset, limit: limit)
             return try JSONResponse.make(
                 UserPage(
                     users: page.map { AccountBody(user: $0, showPrivate: viewer.isAdmin || viewer.id == $0.id) },
-                    total: try await accounts.userCount(), offset: offset, limit: limit))
+                    total: try await accounts.userCount(matching: search), offset: offset, limit: limit))
         }
         users.get("{id}") { _, context in
             let viewer = try context.requireAccount()

@@ -40,17 +40,26 @@ public struct PostgresAccounts: Accounts {
         ).first.map(Self.user)
     }
 
-    public func users(offset: Int, limit: Int) async throws -> [User] {
-        try await self.database.query(
+    public func users(matching search: UserSearch?, offset: Int, limit: Int) async throws -> [User] {
+        let (pattern, emails) = (search?.likePattern, search?.includesEmail ?? false)
+        return try await self.database.query(
             """
             SELECT id, username, email, display_name, password_hash, role, active, created_at FROM users
+            WHERE \(pattern)::TEXT IS NULL OR username ILIKE \(pattern) OR display_name ILIKE \(pattern)
+                OR (\(emails) AND email ILIKE \(pattern))
             ORDER BY created_at, id LIMIT \(limit) OFFSET \(max(offset, 0))
             """
         ).map(Self.user)
     }
 
-    public func userCount() async throws -> Int {
-        try await self.database.query("SELECT COUNT(*) FROM users").first?.decode(Int.self) ?? 0
+    public func userCount(matching search: UserSearch?) async throws -> Int {
+        let (pattern, emails) = (search?.likePattern, search?.includesEmail ?? false)
+        return try await self.database.query(
+            """
+            SELECT COUNT(*) FROM users WHERE \(pattern)::TEXT IS NULL OR username ILIKE \(pattern)
+                OR display_name ILIKE \(pattern) OR (\(emails) AND email ILIKE \(pattern))
+            """
+        ).first?.decode(Int.self) ?? 0
     }
 
     public func update(id: String, _ changes: UserChanges) async throws -> User? {

@@ -43,15 +43,27 @@ public struct SQLiteAccounts: Accounts {
         ).first.map(Self.user)
     }
 
-    public func users(offset: Int, limit: Int) async throws -> [User] {
+    public func users(matching search: UserSearch?, offset: Int, limit: Int) async throws -> [User] {
         try await self.database.read(
-            "SELECT \(Self.userColumns) FROM users ORDER BY created_at, id LIMIT ?1 OFFSET ?2",
-            [.integer(limit), .integer(max(offset, 0))]
+            "SELECT \(Self.userColumns) FROM users WHERE \(Self.matching) ORDER BY created_at, id LIMIT ?1 OFFSET ?2",
+            [.integer(limit), .integer(max(offset, 0))] + Self.binds(search)
         ).map(Self.user)
     }
 
-    public func userCount() async throws -> Int {
-        try await self.database.read("SELECT COUNT(*) AS n FROM users").first?.column("n")?.integer ?? 0
+    public func userCount(matching search: UserSearch?) async throws -> Int {
+        try await self.database.read("SELECT COUNT(*) AS n FROM users WHERE \(Self.matching)", [.null, .null] + Self.binds(search))
+            .first?.column("n")?.integer ?? 0
+    }
+
+    /// ?3 the pattern (NULL: everyone), ?4 whether emails count. SQLite's LIKE ignores ASCII case.
+    private static let matching = """
+        (?3 IS NULL OR username LIKE ?3 ESCAPE '\\' OR display_name LIKE ?3 ESCAPE '\\' \
+        OR (?4 AND email LIKE ?3 ESCAPE '\\'))
+        """
+
+    private static func binds(_ search: UserSearch?) -> [SQLiteData] {
+        guard let search else { return [.null, .integer(0)] }
+        return [.text(search.likePattern), .integer(search.includesEmail ? 1 : 0)]
     }
 
     public func update(id: String, _ changes: UserChanges) async throws -> User? {

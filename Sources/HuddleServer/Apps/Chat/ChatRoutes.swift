@@ -68,7 +68,8 @@ struct ChatRoutes: AppRoutes {
         }
         chats.post("{id}/transfer") { request, context in
             let (id, channel, identity) = try await self.acting(context)
-            var fields = try await request.decode(as: FieldReader.self, context: context)
+            // Back to the queue needs no body at all.
+            var fields = try await request.decodeIfSent(as: FieldReader.self, context: context) ?? .empty
             let to = fields.text("to")
             guard fields.problems.isEmpty else { throw APIError(.badRequest, "Some fields are invalid.", fields: fields.problems) }
             var agent: User?
@@ -98,16 +99,18 @@ struct ChatRoutes: AppRoutes {
     /// The conversations `identity` may see, newest first (the queue: oldest waiting first).
     func list(for identity: Identity, status: ConversationView.Status?, limit: Int) async throws -> [ConversationView] {
         let index = try await self.index.latest(of: ConversationIndex.stream, in: self.app.stream.log)
+        // The queue is served oldest waiting first, so it is gathered whole before its page is cut.
+        let queue = status == .queued
         var found: [ConversationView] = []
-        for entry in index.visible(to: identity).prefix(Self.listingScan) where found.count < limit {
+        for entry in index.visible(to: identity).prefix(Self.listingScan) where queue || found.count < limit {
             guard let channel = self.app.channel(entry.id),
                 let view = ConversationView(id: entry.id, try await self.app.stream.state(of: channel), includingMessages: false),
                 status == nil || view.status == status
             else { continue }
             found.append(view)
         }
-        if status == .queued { found.sort { ($0.queuedSince ?? 0, $0.id) < ($1.queuedSince ?? 0, $1.id) } }
-        return found
+        guard queue else { return found }
+        return Array(found.sorted { ($0.queuedSince ?? 0, $0.id) < ($1.queuedSince ?? 0, $1.id) }.prefix(limit))
     }
 
     private func view(_ id: String) async throws -> ConversationView {
