@@ -27,7 +27,8 @@ import requests
 import yaml
 
 from conftest import REPO_ROOT, HuddleProcess
-from teams import create, draw, join, new_guest, pick
+from clients import new_guest
+from teams import create, draw, join, pick
 
 SPEC_PATH = REPO_ROOT / "Public" / "openapi.yaml"
 SOURCES = REPO_ROOT / "Sources" / "HuddleServer"
