@@ -111,6 +111,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            // The Chat bot's default FAQ, as bytes in the binary: no resource bundle to ship.
+            resources: [.embedInCode("Apps/Chat/chat-faq.json")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -22,7 +22,13 @@ export const RULES = {
     test: (v) => v.trim() === '' || v.trim().length <= 40,
     message: 'Use at most 40 characters.',
   },
+  /** On the account page a display name is no longer optional. */
+  requiredDisplayName: {
+    test: (v) => v.trim() !== '' && v.trim().length <= 40,
+    message: 'Use 1 to 40 characters.',
+  },
   login: { test: (v) => v.trim() !== '', message: 'Enter your username or email.' },
+  currentPassword: { test: (v) => v !== '', message: 'Enter your current password.' },
   loginPassword: { test: (v) => v !== '', message: 'Enter your password.' },
 };
 

@@ -95,6 +95,10 @@ function set(token, next, expiresIn) {
   if (token && expiresIn && !next?.guest) {
     refreshTimer = setTimeout(() => refresh().catch(() => {}), Math.max(5_000, expiresIn * 1000 - EARLY_MS));
   }
+  notify();
+}
+
+function notify() {
   for (const fn of [...listeners]) {
     try {
       fn(account);
@@ -219,6 +223,39 @@ export async function api(method, path, body) {
     if (!(error instanceof ApiError) || error.status !== 401 || !accessToken) throw error;
     if (!(await refresh())) throw error;
     return request(method, path, body);
+  }
+}
+
+/**
+ * Changes the signed-in user's display name and email (`PATCH /api/v1/auth/me`); the page and
+ * the other tabs of this browser show the account as it is now. Rejects with {@link ApiError}.
+ * @param {{displayName?: string, email?: string}} changes
+ */
+export async function updateProfile(changes) {
+  const next = await api('PATCH', 'auth/me', changes);
+  account = next;
+  notify();
+  // The other tabs refresh, which brings them the account as it is now.
+  channel?.postMessage({ type: 'login' });
+  return account;
+}
+
+/**
+ * Changes the password (`POST /api/v1/auth/password`); the server ends every other session.
+ * Under the refresh lock: the request's cookie names the session that stays, so no refresh
+ * may rotate it meanwhile. A 401 `wrong_password` is about the input and is not retried.
+ * @param {string} currentPassword
+ * @param {string} newPassword
+ */
+export async function changePassword(currentPassword, newPassword) {
+  const body = { currentPassword, newPassword };
+  const send = () => withLock(() => request('POST', 'auth/password', body));
+  try {
+    await send();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 'unauthorized' || !accessToken) throw error;
+    if (!(await refresh())) throw error;
+    await send();
   }
 }
 

@@ -14,6 +14,8 @@ public struct HuddleServer: Sendable {
     public let readiness: Readiness
     let backends: Backends
     let accounts: AccountsComponents
+    /// What the apps run beside their routes.
+    let appServices: [any Service]
     let configuration: HuddleConfiguration
     let logger: Logger
 
@@ -32,7 +34,7 @@ public struct HuddleServer: Sendable {
                 DrainService(
                     readiness: self.readiness, gateway: self.gateway, delay: self.configuration.drainDelay,
                     timeout: self.configuration.drainTimeout, logger: self.logger),
-            ],
+            ] + self.appServices,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: self.logger
         )
@@ -67,7 +69,7 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
     if backends.preparedAtOpen {
         readiness.markBackendsPrepared()
     }
-    let apps = installedApps(backends, authority: accounts.authority, origin: configuration.publicOrigin)
+    let apps = installedApps(backends, authority: accounts.authority, configuration: configuration, logger: logger)
     let directory = ChannelDirectory(apps.map(\.channelApp))
     let authority = accounts.authority
     let gateway = Gateway(
@@ -107,7 +109,7 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
     )
     return HuddleServer(
         application: application, gateway: gateway, readiness: readiness, backends: backends, accounts: accounts,
-        configuration: configuration, logger: logger)
+        appServices: apps.flatMap(\.services), configuration: configuration, logger: logger)
 }
 
 /// The routes: operations, the apps' HTTP APIs, the realtime WebSocket and the web front end.
@@ -124,9 +126,12 @@ func buildRouter(
     for app in apps {
         app.register(on: router)
     }
-    AuthRoutes(authority: accounts.authority, registry: accounts.registry, trustedProxies: configuration.trustedProxies)
-        .register(on: router)
-    UserRoutes(registry: accounts.registry, changes: AccountChanges(broker: backends.broker)).register(on: router)
+    let changes = AccountChanges(broker: backends.broker)
+    AuthRoutes(
+        authority: accounts.authority, registry: accounts.registry, trustedProxies: configuration.trustedProxies,
+        changes: changes
+    ).register(on: router)
+    UserRoutes(registry: accounts.registry, changes: changes).register(on: router)
     router.ws("api/v1/realtime") { request, _ in
         guard readiness.state != .draining else {
             throw APIError(.serviceUnavailable, "This replica is shutting down; reconnect.")

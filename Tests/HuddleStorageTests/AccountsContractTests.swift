@@ -74,6 +74,28 @@ import Testing
     }
 
     @Test(arguments: Backend.available)
+    func updatesEmailAndPasswordHashButRefusesAnotherUsersEmail(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        try await accounts.create(Self.user("ada"))
+        try await accounts.create(Self.user("bea"))
+        let moved = try #require(try await accounts.update(id: "id-ada", UserChanges(email: "ada@lovelace.example")))
+        #expect(moved.email == "ada@lovelace.example" && moved.passwordHash == "$2b$04$hash" && moved.displayName == "Ada")
+        #expect(try await accounts.user(login: "ada@lovelace.example") == moved)
+        #expect(try await accounts.user(login: "ada@example.com") == nil)
+        let rehashed = try #require(try await accounts.update(id: "id-ada", UserChanges(passwordHash: "$2b$04$other")))
+        #expect(rehashed.passwordHash == "$2b$04$other" && rehashed.email == "ada@lovelace.example")
+        #expect(try await accounts.update(id: "id-ada", UserChanges(email: "ada@lovelace.example")) == rehashed, "one's own email again")
+
+        await #expect(throws: AccountsError.taken(.email)) {
+            try await accounts.update(id: "id-ada", UserChanges(displayName: "Not Applied", email: "bea@example.com"))
+        }
+        #expect(try await accounts.user(id: "id-ada") == rehashed, "a refused update changes nothing")
+        #expect(try await accounts.update(id: "missing", UserChanges(email: "bea@example.com")) == nil)
+    }
+
+    @Test(arguments: Backend.available)
     func rotatesARefreshTokenOnceAndTreatsReuseAsTheft(_ backend: Backend) async throws {
         let made = try await backend.make()
         defer { Task { await made.close() } }
@@ -142,5 +164,25 @@ import Testing
         #expect(try await accounts.session(tokenHash: "a1", now: 6) == nil)
         #expect(try await accounts.session(tokenHash: "a2", now: 6) == nil)
         #expect(try await accounts.session(tokenHash: "b1", now: 6)?.userID == "bea")
+    }
+
+    @Test(arguments: Backend.available)
+    func revokingAUsersSessionsCanKeepOneFamily(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        try await accounts.startSession(Self.session("a1", family: "fa1", user: "ada"))
+        try await accounts.startSession(Self.session("a2", family: "fa2", user: "ada"))
+        try await accounts.startSession(Self.session("a3", family: "fa3", user: "ada"))
+        try await accounts.startSession(Self.session("b1", family: "fb1", user: "bea"))
+        try await accounts.revokeSessions(ofUser: "ada", except: "fa2", now: 5)
+        #expect(try await accounts.session(tokenHash: "a1", now: 6) == nil)
+        #expect(try await accounts.session(tokenHash: "a2", now: 6)?.familyID == "fa2")
+        #expect(try await accounts.session(tokenHash: "a3", now: 6) == nil)
+        #expect(try await accounts.session(tokenHash: "b1", now: 6)?.userID == "bea")
+        // Another user's family named as the one to keep keeps nothing of this user's.
+        try await accounts.revokeSessions(ofUser: "ada", except: "fb1", now: 7)
+        #expect(try await accounts.session(tokenHash: "a2", now: 8) == nil)
+        #expect(try await accounts.session(tokenHash: "b1", now: 8) != nil)
     }
 }

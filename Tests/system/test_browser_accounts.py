@@ -212,3 +212,90 @@ def test_a_signed_in_user_appears_under_their_name_on_the_counter(huddle, driver
              "the user's own name in the counter's presence list")
     driver.find_element(By.ID, "increment").click()
     wait_for(driver, lambda d: d.find_element(By.ID, "count").text == "1", "the increment")
+
+
+def signed_in_as(driver: WebDriver, username: str) -> bool:
+    return visible(driver, "signed-in") and driver.find_element(By.ID, "account-username").text == username
+
+
+def log_in(driver: WebDriver, base_url: str, login: str, password: str) -> None:
+    driver.get(f"{base_url}/login.html")
+    wait_for(driver, lambda d: visible(d, "login-form"), "the login form")
+    fill(driver, {"login": login, "password": password})
+    driver.find_element(By.ID, "submit").click()
+
+
+def test_a_user_changes_name_and_email_and_sees_them_after_a_reload(huddle, driver):
+    name = register(driver, huddle.base_url)
+    wait_for(driver, lambda d: d.find_element(By.ID, "displayName").get_attribute("value") == name, "the form filled in")
+    fill(driver, {"displayName": "Ada Example", "email": f"Ada-{name}@Example.org"})
+    driver.find_element(By.ID, "profile-submit").click()
+    wait_for(driver, lambda d: visible(d, "profile-status") and "Saved" in d.find_element(By.ID, "profile-status").text,
+             "the saved message")
+    assert driver.find_element(By.ID, "profile-status").get_attribute("role") == "status"
+    assert driver.find_element(By.ID, "account-heading").text == "Ada Example"
+    assert driver.find_element(By.ID, "nav-account").text == "Ada Example", "the header follows"
+
+    driver.refresh()
+    wait_for(driver, lambda d: signed_in_as(d, name) and d.find_element(By.ID, "account-email").text == f"ada-{name}@example.org",
+             "the new email after a reload")
+    assert driver.find_element(By.ID, "account-heading").text == "Ada Example"
+    assert driver.find_element(By.ID, "displayName").get_attribute("value") == "Ada Example"
+
+    # An invalid email is refused by its field, and nothing is saved.
+    fill(driver, {"email": "not an email"})
+    driver.find_element(By.ID, "profile-submit").click()
+    wait_for(driver, lambda d: visible(d, "email-error"), "the email message")
+    assert driver.find_element(By.ID, "email").get_attribute("aria-invalid") == "true"
+    assert not visible(driver, "profile-status")
+
+
+def test_changing_the_password_signs_out_the_other_sessions_only(huddle, driver):
+    name = register(driver, huddle.base_url)
+    # A second browser (its own cookies), signed in as the same user.
+    other = browser.make_driver()
+    try:
+        log_in(other, huddle.base_url, name, "correct horse battery")
+        wait_for(other, lambda d: signed_in_as(d, name), "the second browser signed in")
+
+        # A wrong current password is shown by its field, and changes nothing.
+        fill(driver, {"currentPassword": "not my password", "newPassword": "a new horse battery"})
+        driver.find_element(By.ID, "password-submit").click()
+        wait_for(driver, lambda d: visible(d, "currentPassword-error"), "the wrong-password message by its field")
+        assert driver.find_element(By.ID, "currentPassword").get_attribute("aria-invalid") == "true"
+        assert not visible(driver, "password-status")
+
+        # The toggle shows what is typed.
+        toggle = driver.find_element(By.CSS_SELECTOR, '[aria-controls="newPassword"]')
+        toggle.click()
+        assert driver.find_element(By.ID, "newPassword").get_attribute("type") == "text"
+        toggle.click()
+
+        fill(driver, {"currentPassword": "correct horse battery", "newPassword": "a new horse battery"})
+        driver.find_element(By.ID, "password-submit").click()
+        wait_for(driver, lambda d: visible(d, "password-status") and "signed out" in d.find_element(By.ID, "password-status").text,
+                 "the password-changed message")
+        assert not visible(driver, "currentPassword-error")
+
+        # This browser stays signed in, across a reload (its refresh still works)…
+        driver.refresh()
+        wait_for(driver, lambda d: signed_in_as(d, name), "this browser still signed in after a reload")
+        # …the other one's refresh is refused: a reload finds it signed out.
+        refused = other.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch('api/v1/auth/refresh', {method: 'POST', credentials: 'same-origin'}).then(r => done(r.status));")
+        assert refused == 401
+        other.refresh()
+        wait_for(other, lambda d: visible(d, "signed-out"), "the other browser signed out")
+
+        # The old password no longer logs in; the new one does.
+        log_in(other, huddle.base_url, name, "correct horse battery")
+        wait_for(other, lambda d: visible(d, "form-error") and "wrong" in d.find_element(By.ID, "form-error").text.lower(),
+                 "the old password refused")
+        log_in(other, huddle.base_url, name, "a new horse battery")
+        wait_for(other, lambda d: signed_in_as(d, name), "signed in with the new password")
+    finally:
+        try:
+            other.quit()
+        except WebDriverException:
+            pass

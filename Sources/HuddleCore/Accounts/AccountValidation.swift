@@ -59,11 +59,12 @@ public enum AccountValidation {
         switch field {
         case .username: "Use 3 to 32 of a-z, 0-9, _ . and -."
         case .email: "Enter a valid email address."
-        case .password: "Use at least \(Self.passwordMinimum) characters (at most \(Self.passwordMaximumBytes) bytes), no control characters."
+        case .password, .newPassword: "Use at least \(Self.passwordMinimum) characters (at most \(Self.passwordMaximumBytes) bytes), no control characters."
         case .displayName: "Use 1 to 40 characters."
         case .login: "Enter your username or email."
         case .role: "Role must be one of admin, agent, user."
         case .active: "Active must be true or false."
+        case .currentPassword: "Enter your current password."
         }
     }
 }

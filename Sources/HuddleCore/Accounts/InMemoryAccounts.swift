@@ -36,8 +36,13 @@ public actor InMemoryAccounts: Accounts {
         self.order.count
     }
 
-    public func update(id: String, _ changes: UserChanges) -> User? {
+    public func update(id: String, _ changes: UserChanges) throws -> User? {
         guard var user = self.usersByID[id] else { return nil }
+        if let email = changes.email, self.usersByID.values.contains(where: { $0.email == email && $0.id != id }) {
+            throw AccountsError.taken(.email)
+        }
+        if let email = changes.email { user.email = email }
+        if let passwordHash = changes.passwordHash { user.passwordHash = passwordHash }
         if let role = changes.role { user.role = role }
         if let active = changes.active { user.active = active }
         if let displayName = changes.displayName { user.displayName = displayName }
@@ -79,8 +84,8 @@ public actor InMemoryAccounts: Accounts {
         self.revokedFamilies.insert(stored.session.familyID)
     }
 
-    public func revokeSessions(ofUser userID: String, now: Int64) {
-        for stored in self.sessions.values where stored.session.userID == userID {
+    public func revokeSessions(ofUser userID: String, except keptFamily: String?, now: Int64) {
+        for stored in self.sessions.values where stored.session.userID == userID && stored.session.familyID != keptFamily {
             self.revokedFamilies.insert(stored.session.familyID)
         }
     }

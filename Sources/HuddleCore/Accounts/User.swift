@@ -32,15 +32,23 @@ public struct User: Sendable, Hashable {
     }
 }
 
-/// The changes an admin may make to a user; nil leaves a field as it is.
+/// The changes made to a user, by an admin (role, active, display name) or by the user
+/// themselves (display name, email, password); nil leaves a field as it is. `email` must be
+/// canonical (lower-cased) and `passwordHash` a bcrypt hash, as in ``User``.
 public struct UserChanges: Sendable, Hashable {
     public var role: Role?
     public var active: Bool?
     public var displayName: String?
+    public var email: String?
+    public var passwordHash: String?
 
-    public init(role: Role? = nil, active: Bool? = nil, displayName: String? = nil) {
+    public init(
+        role: Role? = nil, active: Bool? = nil, displayName: String? = nil, email: String? = nil, passwordHash: String? = nil
+    ) {
         self.role = role
         self.active = active
         self.displayName = displayName
+        self.email = email
+        self.passwordHash = passwordHash
     }
 }

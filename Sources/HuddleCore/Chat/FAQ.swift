@@ -4,8 +4,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The questions the built-in bot can answer: a small JSON file (`config/chat-faq.json` by
-/// default, replaceable by configuration), an array of entries:
+/// The questions the built-in bot can answer: a small JSON file (by default
+/// `Sources/HuddleServer/Apps/Chat/chat-faq.json`, built into the server; replaceable by
+/// configuration), an array of entries:
 ///
 /// ```json
 /// [{"question": "How long does delivery take?",

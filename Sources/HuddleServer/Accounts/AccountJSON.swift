@@ -85,3 +85,14 @@ struct PatchUserInput: Decodable {
     var active: Bool?
     var displayName: String?
 }
+
+/// `PATCH /api/v1/auth/me`: what a user may change about themselves.
+struct ProfileInput: Decodable {
+    var displayName: String?
+    var email: String?
+}
+
+struct PasswordChangeInput: Decodable {
+    var currentPassword: String?
+    var newPassword: String?
+}

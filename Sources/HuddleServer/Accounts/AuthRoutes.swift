@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// `/api/v1/auth/*`: register, login, refresh, logout, me, guest.
+/// `/api/v1/auth/*`: register, login, refresh, logout, me (and changing it), password, guest.
 ///
 /// The refresh token travels only in the `huddle_refresh` cookie (`HttpOnly; Secure;
 /// SameSite=Strict; Path=/api/v1/auth`): page scripts cannot read it, other sites cannot send
@@ -14,6 +14,8 @@ struct AuthRoutes {
     let authority: SessionAuthority
     let registry: UserRegistry
     let trustedProxies: TrustedProxies
+    /// Tells the user's open WebSockets about a new display name.
+    let changes: AccountChanges
 
     static let cookieName = "huddle_refresh"
     static let cookiePath = "/api/v1/auth"
@@ -59,6 +61,31 @@ struct AuthRoutes {
                 return try JSONResponse.make(AccountBody(guest: identity))
             }
             return try JSONResponse.make(AccountBody(user: user, showPrivate: true))
+        }
+        auth.patch("me") { request, context in
+            let identity = try context.requireAccount()
+            let input = try await request.decode(as: ProfileInput.self, context: context)
+            guard
+                let user = try await self.registry.updateProfile(
+                    id: identity.id, displayName: input.displayName, email: input.email)
+            else { throw APIError(.notFound, "No such user.") }
+            // As for an admin's change: the user's sockets take on the new name before the answer.
+            if input.displayName != nil { await self.changes.announce(user.id) }
+            return try JSONResponse.make(AccountBody(user: user, showPrivate: true))
+        }
+        auth.post("password") { request, context in
+            let identity = try context.requireAccount()
+            let input = try await request.decode(as: PasswordChangeInput.self, context: context)
+            guard let user = try await self.registry.accounts.user(id: identity.id) else {
+                throw APIError(.notFound, "No such user.")
+            }
+            // The request's own cookie names the session that stays; its token is not rotated,
+            // so the response sets no cookie.
+            try await self.authority.changePassword(
+                of: user, current: input.currentPassword, new: input.newPassword,
+                keeping: request.cookies[Self.cookieName]?.value, client: self.client(request, context))
+            context.logger.info("A user changed their password; their other sessions ended", metadata: ["user": .string(user.id)])
+            return Response(status: .noContent)
         }
         auth.post("guest") { _, _ in
             try JSONResponse.make(GrantBody(try await self.authority.guest()))

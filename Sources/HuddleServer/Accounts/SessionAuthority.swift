@@ -51,20 +51,71 @@ struct SessionAuthority: Sendable {
 
         let name = login.lowercased()
         let key = name + "|" + client
-        if let wait = self.throttle.retryAfter(key) ?? self.addressThrottle.retryAfter(client) {
-            throw APIError(.tooManyRequests, "Too many failed logins; try again in \(wait) seconds.", retryAfter: wait)
-        }
+        try self.admitPasswordAttempt(throttleKey: key, client: client)
         let user = try await self.accounts.user(login: name)
-        let matches = try await self.passwords.verify(password, hash: user?.passwordHash ?? self.decoyHash)
-        guard let user, matches else {
-            self.throttle.recordFailure(key)
-            // Never cleared by a success: a valid login now and then must not reset a flood.
-            self.addressThrottle.recordFailure(client)
+        guard try await self.checkPassword(password, of: user, throttleKey: key, client: client), let user else {
             throw APIError(.unauthorized, "Wrong username, email or password.")
         }
         guard user.active else { throw APIError(.forbidden, "This account is deactivated.") }
-        self.throttle.recordSuccess(key)
         return try await self.startSession(for: user)
+    }
+
+    /// 429 while `throttleKey` (a login name and client) or `client` is over its limit of
+    /// failed password checks.
+    private func admitPasswordAttempt(throttleKey key: String, client: String) throws {
+        if let wait = self.throttle.retryAfter(key) ?? self.addressThrottle.retryAfter(client) {
+            throw APIError(.tooManyRequests, "Too many failed logins; try again in \(wait) seconds.", retryAfter: wait)
+        }
+    }
+
+    /// Whether `password` is `user`'s (the decoy's hash when nil), checked with bcrypt on the
+    /// hashing threads; a failure counts against `throttleKey` and `client`, a success clears
+    /// `throttleKey`'s count. Call ``admitPasswordAttempt(throttleKey:client:)`` first.
+    private func checkPassword(_ password: String, of user: User?, throttleKey key: String, client: String) async throws -> Bool {
+        let matches = try await self.passwords.verify(password, hash: user?.passwordHash ?? self.decoyHash)
+        guard user != nil, matches else {
+            self.throttle.recordFailure(key)
+            // Never cleared by a success: a valid login now and then must not reset a flood.
+            self.addressThrottle.recordFailure(client)
+            return false
+        }
+        self.throttle.recordSuccess(key)
+        return true
+    }
+
+    /// A signed-in user's new password: `current` must be theirs (checked and throttled as a
+    /// login by their username is, so that a stolen access token cannot guess it faster) and
+    /// `new` must pass the registration rules. Then every session of the user ends but the
+    /// one whose refresh token is `keeping` (the request's cookie; nil or not this user's:
+    /// all of them). Throws ``InvalidFields`` (400), or a 401 naming `currentPassword`.
+    func changePassword(
+        of user: User, current: String?, new: String?, keeping refreshToken: String?, client: String
+    ) async throws {
+        var problems: [AccountField: String] = [:]
+        if (current ?? "").isEmpty { problems[.currentPassword] = AccountValidation.message(for: .currentPassword) }
+        if !(new.map(AccountValidation.isValidPassword) ?? false) {
+            problems[.newPassword] = AccountValidation.message(for: .newPassword)
+        }
+        guard problems.isEmpty, let current, let new else { throw InvalidFields(problems) }
+        let key = user.username + "|" + client
+        try self.admitPasswordAttempt(throttleKey: key, client: client)
+        guard try await self.checkPassword(current, of: user, throttleKey: key, client: client) else {
+            throw APIError(
+                .unauthorized, code: "wrong_password", "The current password is wrong.",
+                fields: [AccountField.currentPassword.rawValue: "That is not your current password."])
+        }
+        let hash = try await self.passwords.hash(new)
+        guard try await self.accounts.update(id: user.id, UserChanges(passwordHash: hash)) != nil else {
+            throw APIError(.notFound, "No such user.")
+        }
+        let now = self.clock()
+        var kept: String?
+        if let refreshToken, !refreshToken.isEmpty,
+            let session = try await self.accounts.session(tokenHash: Self.hash(refreshToken), now: now), session.userID == user.id
+        {
+            kept = session.familyID
+        }
+        try await self.accounts.revokeSessions(ofUser: user.id, except: kept, now: now)
     }
 
     /// Counts a registration from `client`; throws 429 past the per-address limit.

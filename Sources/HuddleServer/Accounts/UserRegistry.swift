@@ -49,6 +49,24 @@ public struct UserRegistry: Sendable {
         return user
     }
 
+    /// A user's own changes to their display name and email, with the rules of registration
+    /// (every invalid field reported at once); nil leaves a field as it is. Returns the user as
+    /// stored, or nil if there is none. Throws ``InvalidFields`` or ``AccountsError/taken(_:)``.
+    func updateProfile(id: String, displayName: String?, email: String?) async throws -> User? {
+        var problems: [AccountField: String] = [:]
+        var changes = UserChanges()
+        if let displayName {
+            changes.displayName = AccountValidation.displayName(displayName)
+            if changes.displayName == nil { problems[.displayName] = AccountValidation.message(for: .displayName) }
+        }
+        if let email {
+            changes.email = AccountValidation.email(email)
+            if changes.email == nil { problems[.email] = AccountValidation.message(for: .email) }
+        }
+        guard problems.isEmpty else { throw InvalidFields(problems) }
+        return try await self.accounts.update(id: id, changes)
+    }
+
     /// Applies an admin's changes; deactivating a user also ends all of their sessions.
     func update(id: String, _ changes: UserChanges) async throws -> User? {
         guard let user = try await self.accounts.update(id: id, changes) else { return nil }

@@ -1,20 +1,46 @@
 import HuddleCore
 import HuddleGateway
 import Hummingbird
+import Logging
+import ServiceLifecycle
 
 /// An app of the server: its channel app on the gateway and its HTTP routes.
 protocol AppRoutes: Sendable {
     var channelApp: any ChannelApp { get }
     func register(on router: Router<AppRequestContext>)
+    /// What the app runs beside its routes for as long as the server runs (none by default).
+    var services: [any Service] { get }
+}
+
+extension AppRoutes {
+    var services: [any Service] { [] }
 }
 
 /// Every app the server hosts. Adding one is its domain in HuddleCore, a routes file, a line
 /// here, and its page.
-func installedApps(_ backends: Backends, authority: SessionAuthority, origin: PublicOrigin) -> [any AppRoutes] {
+func installedApps(
+    _ backends: Backends, authority: SessionAuthority, configuration: HuddleConfiguration, logger: Logger
+) -> [any AppRoutes] {
     let log = EventLog(store: backends.events, broker: backends.broker)
+    let passes: @Sendable (Identity) async throws -> SessionAuthority.Grant? = { try await authority.pass(for: $0) }
     return [
         CounterRoutes(app: CounterApp(counters: backends.counters, log: log)),
         BoardRoutes(app: StreamApp<BoardState>(log: log)),
-        TeamsRoutes(app: StreamApp<TournamentState>(log: log), passes: { try await authority.pass(for: $0) }, origin: origin),
+        TeamsRoutes(app: StreamApp<TournamentState>(log: log), passes: passes, origin: configuration.publicOrigin),
+        chatRoutes(log: log, backends: backends, passes: passes, configuration: configuration, logger: logger),
     ]
+}
+
+private func chatRoutes(
+    log: EventLog, backends: Backends, passes: @escaping @Sendable (Identity) async throws -> SessionAuthority.Grant?,
+    configuration: HuddleConfiguration, logger: Logger
+) -> ChatRoutes {
+    let conversations = StreamApp<ConversationState>(log: log)
+    let responder = configuration.chatBot ? ChatResponder(app: conversations, bot: ChatBot(faq: configuration.chatFAQ), logger: logger) : nil
+    let routes = ChatRoutes(
+        app: ChatApp(stream: conversations, responder: responder), accounts: backends.accounts, passes: passes, sweeper: nil)
+    let sweeper = responder.map {
+        ChatSweeper(app: conversations, index: routes.index, responder: $0, clock: WallClock.millisecondsSince1970, logger: logger)
+    }
+    return ChatRoutes(app: routes.app, accounts: backends.accounts, passes: passes, sweeper: sweeper)
 }

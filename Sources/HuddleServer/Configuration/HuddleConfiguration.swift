@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+public import HuddleCore
 public import HuddleGateway
 public import HuddleRedis
 public import HuddleStorage
@@ -31,6 +32,10 @@ public struct HuddleConfiguration: Sendable {
     public var trustedProxies = TrustedProxies.none
     /// Where people reach Huddle, for links the server renders (key `public-url`).
     public var publicOrigin: PublicOrigin
+    /// Whether this replica's chat bot answers customers (key `chat.bot`).
+    public var chatBot: Bool
+    /// The chat bot's FAQ: the built-in one, or the file of `chat.faq-file`, checked at start.
+    public var chatFAQ: FAQ
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
     /// How long a SIGTERM keeps serving, not ready, before closing WebSockets and the listener:
@@ -76,6 +81,8 @@ public struct HuddleConfiguration: Sendable {
         }
         self.publicOrigin = try PublicOrigin(configured: reader.value(Settings.publicURL), trustedProxies: self.trustedProxies)
         self.auth = try AuthConfiguration(reader: reader)
+        self.chatBot = try reader.flag(Settings.chatBot)
+        self.chatFAQ = try Self.faq(file: reader.value(Settings.chatFAQFile))
         self.allowedOrigins = AllowedOrigins(parsing: reader.value(Settings.publicOrigins))
         self.redis = try Self.redisSettings(reader)
         if let redis = self.redis, redis.password == nil, try !reader.flag(Settings.allowInsecureRedis) {
@@ -87,6 +94,23 @@ public struct HuddleConfiguration: Sendable {
 }
 
 extension HuddleConfiguration {
+    static func faq(file: String?) throws -> FAQ {
+        let text: String
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ConfigurationError(description: "chat.faq-file (HUDDLE_CHAT_FAQ_FILE): cannot read \(file)")
+            }
+            text = String(decoding: data, as: UTF8.self)
+        } else {
+            text = String(decoding: PackageResources.chat_faq_json, as: UTF8.self)
+        }
+        do {
+            return try FAQ.parse(json: text)
+        } catch {
+            throw ConfigurationError(description: "the chat FAQ \(file ?? "(built in)") is not valid: \(error.message)")
+        }
+    }
+
     static func postgresSettings(_ reader: ConfigReader) throws -> PostgresSettings? {
         let url = reader.value(Settings.postgresURL)
         let host = reader.value(Settings.postgresHost)

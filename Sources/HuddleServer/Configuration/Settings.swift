@@ -90,6 +90,11 @@ public enum Settings {
     public static let idleTimeout = Setting(
         "idle-timeout", default: "30",
         help: "seconds a kept-alive HTTP connection may stay silent between requests before it is closed")
+    public static let chatBot = Setting(
+        "chat.bot", default: "on",
+        help: "`on`: this replica's bot answers customers; `off`: it leaves them to the other replicas")
+    public static let chatFAQFile = Setting(
+        "chat.faq-file", help: "a JSON FAQ for the chat bot instead of the built-in one ([format](docs/PROTOCOL.md))")
     public static let publicURL = Setting(
         "public-url",
         help: "where people reach Huddle (`https://huddle.example.com`), for links the server renders such as a tournament's QR code; default: the scheme and `Host` of each request")
@@ -106,7 +111,7 @@ public enum Settings {
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
         authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
-        drainDelay, idleTimeout, trustedProxies, publicURL, publicOrigins,
+        drainDelay, idleTimeout, trustedProxies, publicURL, publicOrigins, chatBot, chatFAQFile,
     ]
 
     /// The setting a flag spells (`--port`), if any.

@@ -54,15 +54,22 @@ public struct PostgresAccounts: Accounts {
     }
 
     public func update(id: String, _ changes: UserChanges) async throws -> User? {
-        try await self.database.query(
-            """
-            UPDATE users SET role = COALESCE(\(changes.role?.rawValue)::TEXT, role),
-                active = COALESCE(\(changes.active)::BOOLEAN, active),
-                display_name = COALESCE(\(changes.displayName)::TEXT, display_name)
-            WHERE id = \(id)
-            RETURNING id, username, email, display_name, password_hash, role, active, created_at
-            """
-        ).first.map(Self.user)
+        do {
+            return try await self.database.query(
+                """
+                UPDATE users SET role = COALESCE(\(changes.role?.rawValue)::TEXT, role),
+                    active = COALESCE(\(changes.active)::BOOLEAN, active),
+                    display_name = COALESCE(\(changes.displayName)::TEXT, display_name),
+                    email = COALESCE(\(changes.email)::TEXT, email),
+                    password_hash = COALESCE(\(changes.passwordHash)::TEXT, password_hash)
+                WHERE id = \(id)
+                RETURNING id, username, email, display_name, password_hash, role, active, created_at
+                """
+            ).first.map(Self.user)
+        } catch let error where PostgresStorage.sqlState(of: error) == "23505" {
+            // unique_violation: the only unique column an update can change is the email.
+            throw AccountsError.taken(.email)
+        }
     }
 
     public func startSession(_ session: RefreshSession) async throws {
@@ -139,9 +146,12 @@ public struct PostgresAccounts: Accounts {
         )
     }
 
-    public func revokeSessions(ofUser userID: String, now: Int64) async throws {
+    public func revokeSessions(ofUser userID: String, except keptFamily: String?, now: Int64) async throws {
         _ = try await self.database.query(
-            "UPDATE refresh_families SET revoked_at = \(now) WHERE user_id = \(userID) AND revoked_at IS NULL"
+            """
+            UPDATE refresh_families SET revoked_at = \(now)
+            WHERE user_id = \(userID) AND revoked_at IS NULL AND (\(keptFamily)::TEXT IS NULL OR id <> \(keptFamily))
+            """
         )
     }
 

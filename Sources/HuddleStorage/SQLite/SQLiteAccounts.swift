@@ -55,17 +55,25 @@ public struct SQLiteAccounts: Accounts {
     }
 
     public func update(id: String, _ changes: UserChanges) async throws -> User? {
-        try await self.database.query(
+        // OR IGNORE skips the row on a taken email (SQLiteStorage turns a constraint error into
+        // "unavailable"); the only unique column it can change is the email, so an existing
+        // user without a returned row is that conflict.
+        let rows = try await self.database.query(
             """
-            UPDATE users SET role = COALESCE(?2, role), active = COALESCE(?3, active),
-                display_name = COALESCE(?4, display_name)
+            UPDATE OR IGNORE users SET role = COALESCE(?2, role), active = COALESCE(?3, active),
+                display_name = COALESCE(?4, display_name), email = COALESCE(?5, email),
+                password_hash = COALESCE(?6, password_hash)
             WHERE id = ?1 RETURNING \(Self.userColumns)
             """,
             [
                 .text(id), changes.role.map { .text($0.rawValue) } ?? .null,
                 changes.active.map { .integer($0 ? 1 : 0) } ?? .null, changes.displayName.map { .text($0) } ?? .null,
+                changes.email.map { .text($0) } ?? .null, changes.passwordHash.map { .text($0) } ?? .null,
             ]
-        ).first.map(Self.user)
+        )
+        if let row = rows.first { return Self.user(row) }
+        guard changes.email != nil, try await self.user(id: id) != nil else { return nil }
+        throw AccountsError.taken(.email)
     }
 
     public func startSession(_ session: RefreshSession) async throws {
@@ -148,10 +156,13 @@ public struct SQLiteAccounts: Accounts {
         )
     }
 
-    public func revokeSessions(ofUser userID: String, now: Int64) async throws {
+    public func revokeSessions(ofUser userID: String, except keptFamily: String?, now: Int64) async throws {
         _ = try await self.database.query(
-            "UPDATE refresh_families SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
-            [.text(userID), .integer(Int(now))]
+            """
+            UPDATE refresh_families SET revoked_at = ?2
+            WHERE user_id = ?1 AND revoked_at IS NULL AND (?3 IS NULL OR id <> ?3)
+            """,
+            [.text(userID), .integer(Int(now)), keptFamily.map { .text($0) } ?? .null]
         )
     }
 

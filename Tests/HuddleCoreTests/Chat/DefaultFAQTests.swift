@@ -6,13 +6,13 @@ import Foundation
 import HuddleCore
 import Testing
 
-/// The FAQ the server answers from unless configured otherwise: `config/chat-faq.json`.
+/// The FAQ the server answers from unless configured otherwise: `Sources/HuddleServer/Apps/Chat/chat-faq.json`, built into the binary.
 @Suite struct DefaultFAQTests {
     static func faq() throws -> FAQ {
         // Tests/HuddleCoreTests/Chat/ → the repository's root.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        let data = try Data(contentsOf: root.appendingPathComponent("config/chat-faq.json"))
+        let data = try Data(contentsOf: root.appendingPathComponent("Sources/HuddleServer/Apps/Chat/chat-faq.json"))
         return try FAQ.parse(json: String(decoding: data, as: UTF8.self))
     }
 
