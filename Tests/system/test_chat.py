@@ -541,3 +541,63 @@ def test_an_agent_claims_transfers_and_resolves_on_the_channel(server, ws_connec
     assert command("c4", "resolve")["code"] == "forbidden", "no longer the holder"
     acted(server, alan, chat, "resolve")
     assert ws.expect("event", channel=channel, name="resolved")["data"] == {"by": alan.id}
+
+
+def test_an_agents_presence_markers_and_the_leave_the_server_writes(server, ws_connect):
+    grace = server.staff.agent(server, "Grace Hopper")
+    guest = new_guest(server)
+    chat = queued(server, guest)
+    channel = f"chat:{chat}"
+    customer_side = ws_connect(server)
+    subscribe(customer_side, channel, guest.token)
+    console = ws_connect(server)
+    subscribe(console, channel, grace.token)
+
+    console.send({"type": "command", "id": "j1", "channel": channel, "name": "agentPresence", "data": {"joined": True}})
+    console.expect("ack", id="j1")
+    joined = customer_side.expect("event", channel=channel, name="agentPresence")["data"]
+    assert joined == {"agent": grace.id, "agentName": "Grace Hopper", "joined": True}, joined
+    assert read(server, guest, chat)["agentsPresent"] == [{"id": grace.id, "name": "Grace Hopper"}]
+    console.send({"type": "command", "id": "j2", "channel": channel, "name": "agentPresence", "data": {"joined": True}})
+    assert console.expect("error", id="j2")["code"] == "presence_unchanged"
+    customer_side.send({"type": "command", "id": "j3", "channel": channel, "name": "agentPresence",
+                        "data": {"joined": True}})
+    assert customer_side.expect("error", id="j3")["code"] == "forbidden"
+
+    console.close()  # the console goes without saying so: the server writes the leave
+    left = customer_side.expect("event", channel=channel, name="agentPresence", limit=30)["data"]
+    assert left == {"agent": grace.id, "agentName": "Grace Hopper", "joined": False}, left
+    assert read(server, guest, chat)["agentsPresent"] == []
+
+
+def test_typing_signals_name_their_sender_both_ways(server, ws_connect):
+    grace = server.staff.agent(server)
+    guest = new_guest(server)
+    chat = queued(server, guest)
+    acted(server, grace, chat, "claim")
+    channel = f"chat:{chat}"
+    customer_side, console = ws_connect(server), ws_connect(server)
+    subscribe(customer_side, channel, guest.token)
+    subscribe(console, channel, grace.token)
+    for sender, receiver, who in ((customer_side, console, guest), (console, customer_side, grace)):
+        for typing in (True, False):
+            sender.send({"type": "signal", "channel": channel, "name": "typing", "data": {"typing": typing}})
+            signal = receiver.expect("signal", channel=channel, name="typing", where=lambda m: m["data"] == {"typing": typing})
+            assert signal["from"]["identity"] == who.id, signal
+    assert read(server, guest, chat)["messageCount"] == 0, "signals are not stored"
+
+
+def test_a_conversation_takes_a_thousand_messages(server):
+    guest = new_guest(server)
+    chat = queued(server, guest)  # (with a person to come, no bot replies to wait for)
+    with requests.Session() as session:
+        for i in range(1000):
+            r = send(server, guest, chat, f"message {i}", f"n{i}", http=session)
+            assert r.status_code == 201, (i, r.text[:300])
+        assert_error(send(server, guest, chat, "one more", "n1000", http=session), 409, "conversation_full")
+    assert read(server, guest, chat)["messageCount"] == 1000
+
+
+def test_the_pass_lasts_auth_guest_pass_ttl(huddle_factory):
+    h = huddle_factory(args=["--auth-guest-pass-ttl", "7200"])
+    assert started(h, new_guest(h))["pass"]["expiresIn"] == 7200

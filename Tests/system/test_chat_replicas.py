@@ -1,7 +1,8 @@
 """The Chat app across replicas sharing PostgreSQL (the conversations' streams and the index)
 and Redis through Sentinel: what a conversation promises beyond one process.
 
-- Messages, the bot's answers and an agent's replies reach a subscriber on the other replica.
+- Messages, the bot's answers and an agent's replies reach a subscriber on the other replica,
+  and the bot on one replica remembers what the customer said on the other.
 - Two agents, one on each replica, claim one queued conversation at once (released by a
   barrier), many rounds: exactly one wins, the other is told `already_claimed`, and both
   replicas agree on the holder.
@@ -21,7 +22,7 @@ import signal
 import time
 from collections import Counter
 
-from chat import (BOT_LIMIT, Staff, acted, action, bot_reply, listed, message_id, queued, read, replies, send, sent,
+from chat import (BOT_LIMIT, Staff, acted, action, ask, bot_reply, listed, message_id, queued, read, replies, send, sent,
                   started)
 from clients import assert_error, at_once, new_guest, subscribe
 from conftest import shared_backends
@@ -56,15 +57,19 @@ def test_messages_on_one_replica_reach_a_subscriber_of_the_other(huddle_factory,
                             where=lambda m: m["data"].get("replyTo") == question, limit=BOT_LIMIT)["data"]
     assert answer["role"] == "bot" and "Monday to Friday" in answer["text"], answer
 
+    # What was said on A is the memory of the bot on B: the conversation's stream is the memory.
+    assert "Grace" in ask(a, guest, chat, "My name is Grace")["text"]
+    assert "Your name is Grace." in ask(b, guest, chat, "Do you remember my name?")["text"]
+
     # An agent on B answers a customer on A.
-    agent = staff.agent(b, "Grace Hopper")
+    agent = staff.agent(b, "Alan Turing")
     acted(a, guest, chat, "escalate")
     acted(b, agent, chat, "claim")
     customer_side = ws_connect(a)
     subscribe(customer_side, channel, guest.token)
-    reply = sent(b, agent, chat, "Hello Ada, Grace here")
+    reply = sent(b, agent, chat, "Hello, Alan here")
     posted = customer_side.expect("event", channel=channel, name="messagePosted", where=lambda m: m["data"]["id"] == reply)
-    assert (posted["data"]["role"], posted["data"]["authorName"]) == ("agent", "Grace Hopper"), posted
+    assert (posted["data"]["role"], posted["data"]["authorName"]) == ("agent", "Alan Turing"), posted
     assert [m["id"] for m in read(a, guest, chat)["messages"]][-1] == reply
 
 
