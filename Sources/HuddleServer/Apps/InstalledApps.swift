@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import HuddleCore
 import HuddleGateway
 import Hummingbird
@@ -36,7 +37,13 @@ private func chatRoutes(
     configuration: HuddleConfiguration, logger: Logger
 ) -> ChatRoutes {
     let conversations = StreamApp<ConversationState>(log: log)
-    let responder = configuration.chatBot ? ChatResponder(app: conversations, bot: ChatBot(faq: configuration.chatFAQ), logger: logger) : nil
+    let assistant: ChatAssistant =
+        if let llm = configuration.chatLLM {
+            .endpoint(ChatCompletions(url: llm.url, model: llm.model, key: llm.key, timeout: llm.timeout, client: .shared, logger: logger))
+        } else {
+            .builtIn(ChatBot(faq: configuration.chatFAQ))
+        }
+    let responder = configuration.chatBot ? ChatResponder(app: conversations, assistant: assistant, logger: logger) : nil
     let routes = ChatRoutes(
         app: ChatApp(stream: conversations, responder: responder), accounts: backends.accounts, passes: passes, sweeper: nil)
     let sweeper = responder.map {

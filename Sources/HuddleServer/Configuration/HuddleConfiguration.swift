@@ -36,6 +36,16 @@ public struct HuddleConfiguration: Sendable {
     public var chatBot: Bool
     /// The chat bot's FAQ: the built-in one, or the file of `chat.faq-file`, checked at start.
     public var chatFAQ: FAQ
+    /// An OpenAI-compatible endpoint that answers instead of the FAQ bot (`chat.llm-*`).
+    public var chatLLM: ChatLLMSettings?
+
+    public struct ChatLLMSettings: Sendable {
+        public var url: String
+        public var model: String
+        /// Secret: never logged.
+        public var key: String?
+        public var timeout: Duration
+    }
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
     /// How long a SIGTERM keeps serving, not ready, before closing WebSockets and the listener:
@@ -83,6 +93,15 @@ public struct HuddleConfiguration: Sendable {
         self.auth = try AuthConfiguration(reader: reader)
         self.chatBot = try reader.flag(Settings.chatBot)
         self.chatFAQ = try Self.faq(file: reader.value(Settings.chatFAQFile))
+        if let url = reader.value(Settings.chatLLMURL) {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw ConfigurationError(description: "chat.llm-url (HUDDLE_CHAT_LLM_URL) must be an http or https URL")
+            }
+            self.chatLLM = ChatLLMSettings(
+                url: url, model: try reader.text(Settings.chatLLMModel),
+                key: try Self.secret(reader, Settings.chatLLMKey, file: Settings.chatLLMKeyFile),
+                timeout: .seconds(try reader.integer(Settings.chatLLMTimeout, in: 1...300)))
+        }
         self.allowedOrigins = AllowedOrigins(parsing: reader.value(Settings.publicOrigins))
         self.redis = try Self.redisSettings(reader)
         if let redis = self.redis, redis.password == nil, try !reader.flag(Settings.allowInsecureRedis) {

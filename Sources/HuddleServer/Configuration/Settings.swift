@@ -95,6 +95,14 @@ public enum Settings {
         help: "`on`: this replica's bot answers customers; `off`: it leaves them to the other replicas")
     public static let chatFAQFile = Setting(
         "chat.faq-file", help: "a JSON FAQ for the chat bot instead of the built-in one ([format](docs/PROTOCOL.md))")
+    public static let chatLLMURL = Setting(
+        "chat.llm-url",
+        help: "an OpenAI-compatible chat-completions endpoint (`https://…/v1/chat/completions`) that answers instead of the FAQ bot, sent the conversation so far")
+    public static let chatLLMModel = Setting("chat.llm-model", default: "gpt-4o-mini", help: "the model asked at chat.llm-url")
+    public static let chatLLMKey = Setting("chat.llm-key", secret: true, help: "its API key (or the file below); never logged")
+    public static let chatLLMKeyFile = Setting("chat.llm-key-file", help: "file holding the chat.llm-url API key")
+    public static let chatLLMTimeout = Setting(
+        "chat.llm-timeout", default: "15", help: "seconds to wait for chat.llm-url before telling the customer the assistant is unavailable")
     public static let publicURL = Setting(
         "public-url",
         help: "where people reach Huddle (`https://huddle.example.com`), for links the server renders such as a tournament's QR code; default: the scheme and `Host` of each request")
@@ -111,7 +119,7 @@ public enum Settings {
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
         authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
-        drainDelay, idleTimeout, trustedProxies, publicURL, publicOrigins, chatBot, chatFAQFile,
+        drainDelay, idleTimeout, trustedProxies, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
     ]
 
     /// The setting a flag spells (`--port`), if any.

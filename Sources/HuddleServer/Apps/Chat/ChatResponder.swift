@@ -11,7 +11,7 @@ import Logging
 /// customer has since asked for a person), which is the end of its work, not a failure.
 struct ChatResponder: Sendable {
     let app: StreamApp<ConversationState>
-    let bot: ChatBot
+    let assistant: ChatAssistant
     let logger: Logger
 
     /// Answers in the background, so that the customer's own command is acknowledged first.
@@ -25,10 +25,12 @@ struct ChatResponder: Sendable {
         do {
             var state = try await self.app.state(of: channel)
             for message in state.unanswered where storedBy.map({ message.at <= $0 }) ?? true {
-                let answer = self.bot.reply(to: message, in: state)
+                // An assistant that cannot answer is said so, in reply to the message: the
+                // customer knows, and the message is not retried for ever.
+                let command = await self.assistant.answer(message, in: state)?.command(replyingTo: message.id, id: RandomID.make())
+                    ?? .systemNote(id: RandomID.make(), text: ChatAssistant.unavailable, replyTo: message.id)
                 do {
-                    _ = try await self.app.run(
-                        answer.command(replyingTo: message.id, id: RandomID.make()), on: channel, as: .chatServer)
+                    _ = try await self.app.run(command, on: channel, as: .chatServer)
                 } catch let rejection as CommandRejection where [.alreadyAnswered, .notWithBot].contains(rejection.code) {
                     continue  // another replica answered, or a person will
                 }
