@@ -1,19 +1,18 @@
 """The Teams app's HTTP API (docs/PROTOCOL.md, "The Teams app") as small helpers for
 test_teams.py, test_teams_replicas.py and test_openapi.py: one call each, answering the raw
 response, so a test asserts the status itself. `http` is `requests` or a `requests.Session`
-(a thread's own, already connected, when `at_once` races calls).
+(a thread's own, already connected, when `at_once` races calls). Who calls, the error body
+and the races are clients.py's.
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
-HTTP_TIMEOUT = 30
+from clients import HTTP_TIMEOUT, Caller, at_once, new_guest
 
 DEFAULT_CLUBS = [
     "Bayern Munich", "Paris Saint-Germain", "Manchester City", "Liverpool", "Manchester United",
@@ -21,43 +20,9 @@ DEFAULT_CLUBS = [
 ]
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Someone with an access token: a guest (`id` is `guest-…`) or a registered user."""
-
-    token: str
-    id: str
-    expires_in: int
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return bearer(self.token)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 def unique(prefix: str = "Cup") -> str:
     """A tournament name no other test uses."""
     return f"{prefix} {uuid.uuid4().hex[:10]}"
-
-
-def new_guest(replica, http: Any = requests) -> Caller:
-    r = http.post(replica.url("/api/v1/auth/guest"), timeout=HTTP_TIMEOUT)
-    assert r.status_code == 200, r.text
-    body = r.json()
-    return Caller(body["accessToken"], body["user"]["id"], body["expiresIn"])
-
-
-def new_user(replica) -> Caller:
-    """A newly registered user (a unique username)."""
-    name = f"u{uuid.uuid4().hex[:10]}"
-    r = requests.post(replica.url("/api/v1/auth/register"), timeout=HTTP_TIMEOUT,
-                      json={"username": name, "email": f"{name}@example.com", "password": "correct horse battery"})
-    assert r.status_code == 201, r.text
-    body = r.json()
-    return Caller(body["accessToken"], body["user"]["id"], body["expiresIn"])
 
 
 def create(replica, who: Caller | None, http: Any = requests, **body: Any) -> requests.Response:
@@ -104,55 +69,6 @@ def read(replica, tournament: str) -> dict:
     r = requests.get(replica.url(f"/api/v1/tournaments/{tournament}"), timeout=HTTP_TIMEOUT)
     assert r.status_code == 200, r.text
     return r.json()
-
-
-def assert_error(r: requests.Response, status: int, code: str) -> dict:
-    """The error body of `r`, asserting its status, its code and its requestId."""
-    assert r.status_code == status, f"wanted {status} {code}, got {r.status_code}: {r.text}"
-    body = r.json()
-    assert body["error"] == code, body
-    assert body["requestId"] == r.headers["X-Request-Id"], body
-    assert body.get("message"), body
-    return body
-
-
-def subscribe(ws, channel: str, token: str | None = None) -> dict:
-    """On a new WSClient: the welcome, an `auth` with `token` when given, then a subscription
-    to `channel` from its start; answers the `subscribed` frame."""
-    ws.expect("welcome")
-    if token:
-        ws.send({"type": "auth", "token": token})
-        ws.expect("authenticated")
-    ws.send({"type": "subscribe", "channel": channel, "since": 0})
-    return ws.expect("subscribed", channel=channel)
-
-
-def at_once(calls: list[tuple[Any, Callable[[requests.Session], requests.Response]]]) -> list[requests.Response]:
-    """Runs each `call(session)` on its own thread, all released by one barrier, and returns
-    the responses in order. Each thread's session connects to its replica beforehand, so
-    that the barrier releases requests, not TCP handshakes."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, replica, call) -> None:
-        with requests.Session() as session:
-            try:
-                session.get(replica.url("/health/live"), timeout=30)
-                barrier.wait(timeout=60)
-                results[i] = call(session)
-            except BaseException as e:  # noqa: BLE001 - reported below, on the test's thread
-                barrier.abort()
-                results[i] = e
-
-    threads = [threading.Thread(target=run, args=(i, replica, call)) for i, (replica, call) in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
 
 
 def everyone_joins_and_picks_at_once(replicas: list, players: int) -> None:

@@ -9,7 +9,8 @@
   server whose admin `huddle user create` made): no server error, and every response matches
   the spec (schema, status code, content type, headers);
 - the WebSocket upgrade, which schemathesis cannot drive, is checked by hand, and so are the
-  answers about a tournament that exists (schemathesis's made-up ids name none);
+  answers about a tournament and a conversation that exist (schemathesis's made-up ids name
+  none);
 - the docs page (Public/api.html) renders every operation in headless Chromium.
 """
 
@@ -27,7 +28,9 @@ import requests
 import yaml
 
 from conftest import REPO_ROOT, HuddleProcess
-from teams import create, draw, join, new_guest, pick
+import chat
+from clients import Caller, log_in, new_guest, new_user
+from teams import create, draw, join, pick
 
 SPEC_PATH = REPO_ROOT / "Public" / "openapi.yaml"
 SOURCES = REPO_ROOT / "Sources" / "HuddleServer"
@@ -88,13 +91,35 @@ def test_every_operation_is_documented():
 
 GROUP = re.compile(r'let\s+(\w+)\s*=\s*router\.group\(\s*"([^"]*)"\s*\)')
 CALL = re.compile(r'\b(\w+)\.(get|post|put|patch|delete|head|options|ws)\s*(?:\(\s*"([^"]*)"|\(\s*\)|\{)')
+# `for (action, command) in [("escalate", …), ("claim", …)] {` or `for name in ["a", "b"] {`:
+# the strings a loop variable takes, for paths that interpolate it ("{id}/\(action)").
+LOOP = re.compile(r'\bfor\s+\(?\s*(\w+)[^{]*?\bin\s*\[(.*?)\]\s*\{', re.S)
+INTERPOLATION = re.compile(r'\\\((\w+)\)')
+
+
+def _loop_values(text: str) -> dict[str, list[str]]:
+    values = {}
+    for name, items in LOOP.findall(text):
+        values[name] = re.findall(r'\(\s*"([^"]*)"', items) if "(" in items else re.findall(r'"([^"]*)"', items)
+    return values
+
+
+def _expanded(path: str, loops: dict[str, list[str]], where: Path) -> list[str]:
+    """`path` with each interpolated loop variable replaced by every value it takes; a path
+    interpolating anything else fails, so that no route goes unseen."""
+    match = INTERPOLATION.search(path)
+    if not match:
+        return [path]
+    name = match.group(1)
+    assert loops.get(name), f"{where}: cannot tell the routes of {path!r} (\\({name}) is no loop over literals)"
+    return [p for value in loops[name] for p in _expanded(path.replace(match.group(0), value), loops, where)]
 
 
 def code_routes(root: Path = SOURCES) -> set[tuple[str, str]]:
     """(method, path) of every route registered in Sources/HuddleServer: `router.get("x")`,
-    `let g = router.group("a/b")` then `g.post("{id}")` or `g.post { … }`, and `router.ws`
-    (a GET with an upgrade). Calls on other receivers (`queryParameters.get("limit")`) are
-    not routes."""
+    `let g = router.group("a/b")` then `g.post("{id}")` or `g.post { … }`, `router.ws` (a GET
+    with an upgrade), and paths interpolating a loop variable over string literals. Calls on
+    other receivers (`queryParameters.get("limit")`) are not routes."""
     routes: set[tuple[str, str]] = set()
     files = sorted(root.rglob("*.swift"))
     assert files, f"no Swift sources under {root}"
@@ -103,11 +128,13 @@ def code_routes(root: Path = SOURCES) -> set[tuple[str, str]]:
         groups = {"router": ""}
         for name, prefix in GROUP.findall(text):
             groups[name] = prefix.strip("/")
+        loops = _loop_values(text)
         for receiver, method, path in CALL.findall(text):
             if receiver not in groups:
                 continue
-            parts = [p for p in (groups[receiver], (path or "").strip("/")) if p]
-            routes.add(("GET" if method == "ws" else method.upper(), "/" + "/".join(parts)))
+            for each in _expanded((path or "").strip("/"), loops, file):
+                parts = [p for p in (groups[receiver], each) if p]
+                routes.add(("GET" if method == "ws" else method.upper(), "/" + "/".join(parts)))
     return routes
 
 
@@ -121,6 +148,9 @@ KNOWN_ROUTES = {
     ("POST", "/api/v1/auth/logout"), ("GET", "/api/v1/auth/me"), ("POST", "/api/v1/auth/guest"),
     ("GET", "/api/v1/users"), ("POST", "/api/v1/users"), ("GET", "/api/v1/users/{id}"),
     ("PATCH", "/api/v1/users/{id}"), ("GET", "/api/v1/realtime"),
+    ("POST", "/api/v1/chats"), ("GET", "/api/v1/chats"), ("GET", "/api/v1/chats/{id}"),
+    ("POST", "/api/v1/chats/{id}/messages"), ("POST", "/api/v1/chats/{id}/escalate"), ("POST", "/api/v1/chats/{id}/claim"),
+    ("POST", "/api/v1/chats/{id}/transfer"), ("POST", "/api/v1/chats/{id}/resolve"),
 }
 
 
@@ -140,8 +170,12 @@ def test_route_parser_sees_a_new_route(tmp_path):
         f.write('\nfunc extra(router: Router<AppRequestContext>) {\n'
                 '    let extra = router.group("api/v1/extra")\n'
                 '    extra.put("{id}") { _, _ in "" }\n'
+                '    for (verb, _) in [("archive", 1), ("restore", 2)] {\n'
+                '        extra.post("{id}/\\(verb)") { _, _ in "" }\n    }\n'
                 '    router.delete("ping") { _, _ in "" }\n}\n')
-    assert code_routes(copy) - code_routes() == {("PUT", "/api/v1/extra/{id}"), ("DELETE", "/ping")}
+    assert code_routes(copy) - code_routes() == {("PUT", "/api/v1/extra/{id}"), ("DELETE", "/ping"),
+                                                 ("POST", "/api/v1/extra/{id}/archive"),
+                                                 ("POST", "/api/v1/extra/{id}/restore")}
 
 
 def test_spec_and_router_have_the_same_routes():
@@ -200,7 +234,7 @@ def admin_token(admin_server) -> str:
 # Operations that answer an admin differently from a user: run again with an admin's token.
 ADMIN_OPERATIONS = {
     "GET /api/v1/users", "POST /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}",
-    "GET /api/v1/boards", "GET /api/v1/tournaments",
+    "GET /api/v1/boards", "GET /api/v1/tournaments", "GET /api/v1/chats",
 }
 
 
@@ -300,19 +334,25 @@ def test_realtime_upgrade(server):
     assert plain.status_code == 200 and plain.content == b"" and plain.headers.get("X-Request-Id")
 
 
+def conformance(spec_schema, spec: dict):
+    """`conforms(label, response)`: asserts that `response`'s status is documented for the
+    operation `label` and that it matches the spec; answers its JSON body (None for others)."""
+
+    def conforms(label: str, response: requests.Response) -> dict | None:
+        method, path = label.split(" ", 1)
+        assert str(response.status_code) in spec["paths"][path][method.lower()]["responses"], (label, response.text)
+        spec_schema.find_operation_by_label(label).validate_response(response)
+        return response.json() if response.headers["Content-Type"].startswith("application/json") else None
+
+    return conforms
+
+
 def test_teams_answers_about_a_real_tournament_match_the_spec(server):
     """A tournament's whole life, as a guest organiser and guest players (with their passes):
     every answer, success or refusal, has a documented status and matches its schema."""
     import schemathesis
 
-    schema = schemathesis.openapi.from_path(str(SPEC_PATH))
-    spec = load_spec()
-
-    def conforms(label: str, response: requests.Response) -> dict | None:
-        method, path = label.split(" ", 1)
-        assert str(response.status_code) in spec["paths"][path][method.lower()]["responses"], (label, response.text)
-        schema.find_operation_by_label(label).validate_response(response)
-        return response.json() if response.headers["Content-Type"].startswith("application/json") else None
+    conforms = conformance(schemathesis.openapi.from_path(str(SPEC_PATH)), load_spec())
 
     organiser = new_guest(server)
     made = conforms("POST /api/v1/tournaments", create(server, organiser, playerLimit=2, drawRule="noOwnClub"))
@@ -335,6 +375,67 @@ def test_teams_answers_about_a_real_tournament_match_the_spec(server):
     assert conforms("POST /api/v1/tournaments/{id}/draw", draw(server, organiser, tid))["drawn"]
     for path in ("", "/clubs", "/qr.svg"):
         conforms(f"GET /api/v1/tournaments/{{id}}{path}", requests.get(base + path, timeout=10))
+
+
+def test_chat_answers_about_a_real_conversation_match_the_spec(admin_server, admin_token):
+    """A conversation's whole life: a guest customer (with its pass), the bot's answer, an
+    agent the admin made, each refusal the Chat routes document; every answer has a documented
+    status and matches its schema."""
+    import schemathesis
+
+    h = admin_server
+    conforms = conformance(schemathesis.openapi.from_path(str(SPEC_PATH)), load_spec())
+    admin = Caller(admin_token, "", 0)
+    agents = []
+    for name in ("spec-agent-1", "spec-agent-2"):
+        made = requests.post(h.url("/api/v1/users"), headers=admin.headers, timeout=10, json={
+            "username": name, "email": f"{name}@example.com", "password": "correct horse battery", "role": "agent"})
+        assert made.status_code == 201, made.text
+        agents.append(log_in(h, name))
+    grace, alan = agents
+    guest, stranger, user = new_guest(h), new_guest(h), new_user(h)
+
+    made = conforms("POST /api/v1/chats", chat.start(h, guest, customerName="Ada"))
+    assert "pass" in made
+    cid = made["id"]
+    conforms("POST /api/v1/chats", chat.start(h, guest, customerName=""))  # 400
+    conforms("POST /api/v1/chats", chat.start(h, None))  # 401
+    assert "pass" not in conforms("POST /api/v1/chats", chat.start(h, user))
+    for who, query in ((guest, ""), (grace, "?status=bot&limit=5"), (grace, "?status=nope")):
+        conforms("GET /api/v1/chats", chat.listing(h, who, query))
+    for who, target in ((guest, cid), (stranger, cid), (guest, "nope"), (grace, "a%20b")):
+        conforms("GET /api/v1/chats/{id}", chat.get(h, who, target))  # 200, 403, 404, 400
+
+    send = "POST /api/v1/chats/{id}/messages"
+    mid = chat.message_id()
+    conforms(send, chat.send(h, guest, cid, "Can you juggle?", mid))
+    conforms(send, chat.send(h, guest, cid, "again", mid))  # 409 already_posted
+    conforms(send, chat.send(h, guest, cid, "x" * 2001))  # 400
+    conforms(send, chat.send(h, stranger, cid, "let me in"))  # 403
+    assert chat.bot_reply(h, guest, cid, mid)["offersPerson"] is True
+    conforms("GET /api/v1/chats/{id}", chat.get(h, guest, cid))  # with the bot's reply
+
+    def act(verb: str, who, body=None) -> dict | None:
+        return conforms(f"POST /api/v1/chats/{{id}}/{verb}", chat.action(h, who, cid, verb, body))
+
+    act("claim", grace)  # 409 not_queued
+    act("resolve", grace)  # 409 not_escalated
+    assert act("escalate", guest)["status"] == "queued"
+    act("escalate", guest)  # 409 already_escalated
+    act("escalate", stranger)  # 403
+    act("claim", user)  # 403
+    assert act("claim", grace)["agent"]["id"] == grace.id
+    act("claim", alan)  # 409 already_claimed
+    conforms(send, chat.send(h, grace, cid, "Hello, Grace here"))
+    act("transfer", grace, {"to": user.id})  # 400
+    act("transfer", alan, {})  # 403
+    assert act("transfer", grace, {"to": alan.id})["agent"]["id"] == alan.id
+    assert act("transfer", alan, {})["status"] == "queued"
+    conforms("GET /api/v1/chats", chat.listing(h, alan, "?status=queued"))
+    act("claim", alan)
+    act("resolve", guest)  # 403
+    assert act("resolve", alan)["status"] == "bot"
+    act("transfer", alan, {})  # 409 not_claimed
 
 
 def test_documented_refusals_of_hostile_input(server):

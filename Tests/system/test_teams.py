@@ -17,8 +17,8 @@ import subprocess
 import pytest
 import requests
 
-from teams import (DEFAULT_CLUBS, HTTP_TIMEOUT, Caller, assert_error, bearer, create, created, draw,
-                   everyone_joins_and_picks_at_once, join, joined, new_guest, new_user, pick, read, subscribe)
+from clients import HTTP_TIMEOUT, Caller, assert_error, bearer, new_guest, new_user, subscribe
+from teams import DEFAULT_CLUBS, create, created, draw, everyone_joins_and_picks_at_once, join, joined, pick, read
 
 TOURNAMENT_KEYS = {"id", "name", "playerLimit", "organiser", "drawRule", "createdAt", "clubs", "players", "pairs",
                    "ready", "drawn", "offset", "joinUrl"}

@@ -16,8 +16,8 @@ import pytest
 import requests
 
 from conftest import shared_backends
-from teams import (assert_error, at_once, create, created, everyone_joins_and_picks_at_once, join, joined, new_guest,
-                   pick, read, subscribe, unique)
+from clients import assert_error, at_once, new_guest, subscribe
+from teams import create, created, everyone_joins_and_picks_at_once, join, joined, pick, read, unique
 
 SHARED = shared_backends("the cross-replica Teams tests")
 ROUNDS = 30
