@@ -295,9 +295,6 @@ def test_transfer_to_another_agent_and_back_to_the_queue(server):
     assert acted(server, alan, chat, "transfer", {})["status"] == "queued"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server at odds with PROTOCOL.md: `transfer {\"to\"?}` without a body (as escalate, claim and resolve "
-    "are sent) is refused 415 unsupported_media_type instead of handing the conversation back to the queue"))
 def test_transfer_without_a_body_hands_back_to_the_queue(server):
     grace = server.staff.agent(server)
     chat = queued(server, new_guest(server))
@@ -402,10 +399,6 @@ def test_the_queue_is_oldest_first_and_listings_newest_first(server):
     assert listed(server, new_guest(server)) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: with a limit the queue is the NEWEST queued conversations sorted oldest first, not the oldest "
-    "waiting: ChatRoutes.list takes the first `limit` matches scanning newest first, then sorts by queuedSince; "
-    "so past 50 queued (the default limit) the customers who waited longest drop out of the agents' queue"))
 def test_a_limited_queue_is_its_oldest_waiting(server):
     agent = server.staff.agent(server)
     customers = [new_guest(server) for _ in range(3)]
