@@ -1,65 +1,47 @@
 import HTTPTypes
 import HuddleCore
 
-/// `POST /api/v1/tournaments`.
-struct CreateInput: Decodable {
-    var fields: FieldReader
-
-    init(from decoder: any Decoder) throws {
-        self.fields = try FieldReader(from: decoder)
-    }
-
-    /// The checked settings, or every problem at once (``InvalidTournamentInput``).
-    func settings() throws -> TournamentSettings {
-        var fields = self.fields
+/// Teams' request bodies, read from a ``FieldReader`` so that a field of the wrong type is
+/// reported with the rule breaks, all at once (``InvalidTournamentInput``).
+extension FieldReader {
+    /// `POST /api/v1/tournaments`.
+    func tournamentSettings() throws -> TournamentSettings {
+        var fields = self
         let name = fields.text("name") ?? ""
         let playerLimit = fields.integer("playerLimit", required: "Give the number of players.")
         let clubs = fields.texts("clubs")
         let rule = fields.text("drawRule").map { DrawRule(rawValue: $0) } ?? .random
         if rule == nil { fields.problems["drawRule"] = "Use random or noOwnClub." }
-        do {
-            let settings = try TournamentSettings(name: name, playerLimit: playerLimit ?? 2, clubs: clubs, drawRule: rule ?? .random)
-            guard fields.problems.isEmpty else { throw InvalidTournamentInput(fields.problems) }
-            return settings
-        } catch let error as InvalidTournamentInput {
-            throw InvalidTournamentInput(fields.problems.merging(error.fields) { first, _ in first })
+        return try fields.checked { () throws(InvalidTournamentInput) in
+            try TournamentSettings(name: name, playerLimit: playerLimit ?? 2, clubs: clubs, drawRule: rule ?? .random)
         }
     }
-}
 
-/// `POST /api/v1/tournaments/{id}/players`.
-struct JoinInput: Decodable {
-    var fields: FieldReader
-
-    init(from decoder: any Decoder) throws {
-        self.fields = try FieldReader(from: decoder)
-    }
-
+    /// `POST /api/v1/tournaments/{id}/players`.
     func player() throws -> (name: String, surname: String) {
-        var fields = self.fields
+        var fields = self
         let (name, surname) = (fields.text("name") ?? "", fields.text("surname") ?? "")
-        do {
-            let player = try TournamentState.checkedPlayer(name: name, surname: surname)
-            guard fields.problems.isEmpty else { throw InvalidTournamentInput(fields.problems) }
-            return player
-        } catch let error as InvalidTournamentInput {
-            throw InvalidTournamentInput(fields.problems.merging(error.fields) { first, _ in first })
+        return try fields.checked { () throws(InvalidTournamentInput) in
+            try TournamentState.checkedPlayer(name: name, surname: surname)
         }
     }
-}
 
-/// `POST /api/v1/tournaments/{id}/picks`.
-struct PickInput: Decodable {
-    var fields: FieldReader
-
-    init(from decoder: any Decoder) throws {
-        self.fields = try FieldReader(from: decoder)
-    }
-
+    /// `POST /api/v1/tournaments/{id}/picks`.
     func club() throws -> String {
-        var fields = self.fields
+        var fields = self
         guard let club = fields.text("club", required: "Pick a club.") else { throw InvalidTournamentInput(fields.problems) }
         return club
+    }
+
+    /// What `rules` makes of the fields, or its problems and the type problems noted here together.
+    private func checked<Value>(_ rules: () throws(InvalidTournamentInput) -> Value) throws(InvalidTournamentInput) -> Value {
+        do throws(InvalidTournamentInput) {
+            let value = try rules()
+            guard self.problems.isEmpty else { throw InvalidTournamentInput(self.problems) }
+            return value
+        } catch {
+            throw InvalidTournamentInput(self.problems.merging(error.fields) { first, _ in first })
+        }
     }
 }
 

@@ -29,10 +29,10 @@ struct TeamsRoutes: AppRoutes {
             let identity = try context.requireIdentity()
             // Before anything is written: a request whose link cannot be made is refused whole.
             let origin = try self.origin.origin(of: request, context)
-            let input = try await request.decode(as: CreateInput.self, context: context)
+            let input = try await request.decode(as: FieldReader.self, context: context)
             let id: String
             do {
-                id = try await self.create(try input.settings(), by: identity)
+                id = try await self.create(try input.tournamentSettings(), by: identity)
             } catch let taken as CommandRejection where taken.code == .nameTaken {
                 throw APIError(.conflict, code: taken.code.rawValue, taken.message, fields: ["name": "Already taken: choose another name."])
             }
@@ -66,7 +66,7 @@ struct TeamsRoutes: AppRoutes {
             let identity = try context.requireIdentity()
             let (id, channel) = try self.tournament(context)
             let origin = try self.origin.origin(of: request, context)
-            let input = try await request.decode(as: JoinInput.self, context: context)
+            let input = try await request.decode(as: FieldReader.self, context: context)
             let player = try input.player()
             let stored = try await self.app.run(.join(name: player.name, surname: player.surname), on: channel, as: identity)
             let playerId = TournamentEvent(name: stored.name, data: stored.data).flatMap {
@@ -78,7 +78,7 @@ struct TeamsRoutes: AppRoutes {
             let identity = try context.requireIdentity()
             let (id, channel) = try self.tournament(context)
             let origin = try self.origin.origin(of: request, context)
-            let club = try await request.decode(as: PickInput.self, context: context).club()
+            let club = try await request.decode(as: FieldReader.self, context: context).club()
             _ = try await self.app.run(.pick(club: club, playerId: nil), on: channel, as: identity)
             return try await self.answer(id, origin: origin)
         }
