@@ -1,7 +1,7 @@
 /**
  * The one header of every page: the brand, the apps, the connection status (on the pages
  * that have a connection: the page puts its `#status` in the `<header>`), and the account
- * (the signed-in name, Users for an admin, Log out; or Log in and Register).
+ * (the signed-in name, Users for an admin, Agents for an agent, Log out; or Log in and Register).
  *
  * A page has `<header class="site-header" data-app="board">` (its app's id, marked as the
  * current one) and imports this module first; the bar is built when the module loads, so
@@ -16,6 +16,7 @@ export const APPS = Object.freeze([
   { id: 'board', name: 'Board', href: 'board.html' },
   { id: 'counter', name: 'Counter', href: 'counter.html' },
   { id: 'teams', name: 'Teams', href: 'teams.html' },
+  { id: 'chat', name: 'Chat', href: 'chat.html' },
 ]);
 
 function link(href, text, id, className) {
@@ -77,6 +78,11 @@ function renderAccount(nav, page) {
         const users = link('admin.html', 'Users', 'nav-admin', 'nav-extra');
         if (page === 'admin') users.setAttribute('aria-current', 'page');
         items.push(users);
+      }
+      if (current.role === 'agent') {
+        const agents = link('agents.html', 'Agents', 'nav-agents', 'nav-extra');
+        if (page === 'agents') agents.setAttribute('aria-current', 'page');
+        items.push(agents);
       }
       if (page !== 'account') {
         // The account page has its own Log out; every other page has this one.
