@@ -24,7 +24,7 @@ import { clock, queueOrder, unreadCount, waitingFor } from './chat-model.js';
 import { createTypingSender } from './chat-typing.js';
 import { ConversationFeed } from './chat-feed.js';
 import { MessageList, connectionDisplay, showTyping, wireComposer } from './chat-view.js';
-import { $, el, showError, showInfo } from './board-ui.js';
+import { $, el, showError } from './board-ui.js';
 
 const POLL_MS = 3_000;
 const SEEN_PREFIX = 'huddle.chat.seen.';
@@ -321,7 +321,6 @@ function startDesk() {
   if (first) open(first);
   loop();
   setInterval(renderQueue, 30_000); // the waiting times move on between polls too
-  showInfo(`Signed in as ${me?.name ?? ''}, agent`);
 }
 
 let started = false;
