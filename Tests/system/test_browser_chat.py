@@ -16,6 +16,7 @@ them, a failure in CI). Waits are WebDriverWaits with generous bounds; no timing
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import uuid
 from pathlib import Path
@@ -115,13 +116,31 @@ def shown_text(driver: WebDriver, element_id: str) -> str:
     return found[0].text if found and found[0].is_displayed() else ""
 
 
+def texts(driver: WebDriver, selector: str) -> list[str]:
+    """The text of each element `selector` finds, read at once (the lists are re-rendered as
+    events arrive, so elements found one call earlier may be gone)."""
+    return driver.execute_script("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent)", selector)
+
+
 def messages(driver: WebDriver, list_id: str, role: str | None = None) -> list[str]:
-    selector = f"#{list_id} > li.msg" + (f'[data-role="{role}"]' if role else "")
-    return [li.find_element(By.CSS_SELECTOR, ".msg-text").text for li in driver.find_elements(By.CSS_SELECTOR, selector)]
+    return texts(driver, f"#{list_id} > li.msg" + (f'[data-role="{role}"]' if role else "") + " .msg-text")
 
 
 def notes(driver: WebDriver, list_id: str, kind: str) -> list[str]:
-    return [li.text for li in driver.find_elements(By.CSS_SELECTOR, f'#{list_id} > li.chat-note[data-kind="{kind}"]')]
+    return texts(driver, f'#{list_id} > li.chat-note[data-kind="{kind}"]')
+
+
+def click(driver: WebDriver, selector: str, what: str) -> None:
+    """Clicks what `selector` finds once it is there and enabled (found again if the list was
+    re-rendered in between)."""
+    def attempt(d: WebDriver) -> bool:
+        found = d.find_elements(By.CSS_SELECTOR, selector)
+        if not (found and found[0].is_displayed() and found[0].is_enabled()):
+            return False
+        found[0].click()
+        return True
+
+    wait_for(driver, attempt, what)
 
 
 def say(driver: WebDriver, box: str, button: str, text: str) -> None:
@@ -178,7 +197,7 @@ def test_a_customer_the_bot_and_an_agent_across_two_replicas(replicas, agent, br
     # "Ask for a person": the customer sees that they wait, and since when.
     customer.find_element(By.ID, "escalate").click()
     wait_for(customer, lambda d: data(d, "chat", "status") == "queued", "the conversation queued")
-    assert shown_text(customer, "standing").startswith("Waiting for a person since "), page_state(customer)
+    assert re.fullmatch(r"Waiting for a person since \d\d:\d\d", shown_text(customer, "standing")), page_state(customer)
 
     # The agent on B: the queue has it, with its last message; they claim it.
     desk = browsers()
@@ -188,10 +207,9 @@ def test_a_customer_the_bot_and_an_agent_across_two_replicas(replicas, agent, br
     wait_for(desk, lambda d: d.current_url.endswith("/agents.html") and data(d, "console", "state") == "ready", "the agent console")
     row = f'#queue li[data-chat-id="{chat_id}"]'
     wait_for(desk, lambda d: d.find_elements(By.CSS_SELECTOR, row), "the conversation in the queue")
-    queued = desk.find_element(By.CSS_SELECTOR, row).text
+    queued = texts(desk, row)[0]
     assert "waiting" in queued and remembered in queued, queued
-    wait_for(desk, lambda d: d.find_element(By.CSS_SELECTOR, f"{row} .chat-claim").is_enabled(), "Claim enabled")
-    desk.find_element(By.CSS_SELECTOR, f"{row} .chat-claim").click()
+    click(desk, f"{row} .chat-claim", "Claim in the queue")
     wait_for(desk, lambda d: data(d, "open", "chat-id") == chat_id and data(d, "open", "status") == "withAgent"
              and data(d, "open", "agent") == agent["id"] and data(d, "open", "live") == "true", "the claimed conversation open")
     wait_for(desk, lambda d: not d.find_elements(By.CSS_SELECTOR, row), "the conversation gone from the queue")
@@ -223,9 +241,20 @@ def test_a_customer_the_bot_and_an_agent_across_two_replicas(replicas, agent, br
     wait_for(customer, lambda d: f"{agent['name']} (agent) left" in notes(d, "messages", "left"), "the agent's left marker")
     say(customer, "text", "send", "Are you still there?")
     wait_for(desk, lambda d: d.find_element(By.CSS_SELECTOR, badge).get_attribute("data-unread") == "1", "one unread message")
-    desk.find_element(By.CSS_SELECTOR, f'#mine li[data-chat-id="{chat_id}"] .chat-row-name').click()
+    assert texts(desk, badge) == ["1"]
+    click(desk, f'#mine li[data-chat-id="{chat_id}"] .chat-row-name', "the conversation in my list")
     wait_for(desk, lambda d: data(d, "open", "chat-id") == chat_id and data(d, "open", "live") == "true", "the conversation open again")
     wait_for(desk, lambda d: d.find_element(By.CSS_SELECTOR, badge).get_attribute("data-unread") == "0", "nothing unread once open")
+
+    # Back to the queue, and claimed again from it.
+    desk.find_element(By.ID, "requeue").click()
+    wait_for(customer, lambda d: data(d, "chat", "status") == "queued"
+             and shown_text(d, "standing").startswith("Waiting for a person since "), "the customer waiting again")
+    wait_for(desk, lambda d: d.find_elements(By.CSS_SELECTOR, f"{row} .chat-claim"), "the conversation back in the queue")
+    wait_for(desk, lambda d: d.find_element(By.ID, "claim").is_displayed(), "Claim on the open conversation")
+    desk.find_element(By.ID, "claim").click()
+    wait_for(desk, lambda d: data(d, "open", "agent") == agent["id"], "the conversation claimed again")
+    wait_for(customer, lambda d: shown_text(d, "standing") == f"You are talking to {agent['name']}", "the agent back")
 
     # The agent resolves; the bot answers the customer again.
     wait_for(desk, lambda d: d.find_element(By.ID, "resolve").is_displayed(), "Resolve")
@@ -233,6 +262,18 @@ def test_a_customer_the_bot_and_an_agent_across_two_replicas(replicas, agent, br
     wait_for(customer, lambda d: data(d, "chat", "status") == "bot" and "assistant" in shown_text(d, "standing"), "back with the bot")
     wait_for(customer, lambda d: d.find_element(By.ID, "escalate").is_displayed(), "Ask for a person offered again")
     assert name in ask_bot(customer, "Do you remember my name?")
+
+    # While the customer's replica is down: NOT CONNECTED, and Send waits; back, and live again.
+    a.stop()
+    wait_for(customer, lambda d: d.find_element(By.ID, "banner").is_displayed(), "the NOT CONNECTED banner", timeout=WAIT)
+    assert "NOT CONNECTED" in customer.find_element(By.ID, "banner").text
+    customer.find_element(By.ID, "text").send_keys("Hello?")
+    assert not customer.find_element(By.ID, "send").is_enabled(), "Send while not connected"
+    a.start()
+    wait_for(customer, lambda d: not d.find_element(By.ID, "banner").is_displayed() and data(d, "chat", "live") == "true",
+             "the page live again", timeout=WAIT)
+    wait_for(customer, lambda d: d.find_element(By.ID, "send").is_enabled(), "Send enabled again")
+    customer.find_element(By.ID, "text").clear()
 
     # A reload resumes the conversation with its whole history.
     view = chat_view(b, chat_id, agent["token"])

@@ -199,8 +199,9 @@ def test_an_agent_has_the_console_in_the_launcher_and_on_a_phone(admin_server, d
     phone(driver)
     load(driver, h.base_url + "/agents.html")
     row = f'#queue li[data-chat-id="{chat}"] .chat-row-name'
-    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, row), "the queued conversation")
-    driver.find_element(By.CSS_SELECTOR, row).click()
+    # The queue is drawn again every few seconds: find the row afresh until the click lands.
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, row) and (d.find_element(By.CSS_SELECTOR, row).click() or True),
+             "the queued conversation, opened")
     wait_for(driver, lambda d: d.find_element(By.ID, "open-body").is_displayed(), "the open conversation")
     assert width_problem(driver) is None, width_problem(driver)
     assert not errors(driver)
