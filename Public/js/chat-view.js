@@ -59,7 +59,8 @@ export class MessageList {
     const meta = el('p', 'msg-meta');
     const label = message.author === me ? 'You' : message.authorName || ROLE_LABEL[message.role] || message.role;
     meta.append(el('span', 'msg-author', label));
-    if (ROLE_LABEL[message.role] && message.author !== me) meta.append(el('span', 'msg-role', ROLE_LABEL[message.role]));
+    const role = ROLE_LABEL[message.role];
+    if (role && message.author !== me && label.toLowerCase() !== role) meta.append(el('span', 'msg-role', role));
     if (message.at) meta.append(el('time', 'msg-time', clock(message.at)));
     item.append(meta, el('p', 'msg-text', message.text));
     if (message.offersPerson && askPerson) {

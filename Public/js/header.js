@@ -48,9 +48,13 @@ export function mountHeader(header = /** @type {HTMLElement|null} */ (document.q
   const apps = document.createElement('nav');
   apps.className = 'app-nav';
   apps.setAttribute('aria-label', 'Apps');
+  let current = null;
   for (const app of APPS) {
     const a = link(app.href, app.name, `nav-app-${app.id}`);
-    if (app.id === page) a.setAttribute('aria-current', 'page');
+    if (app.id === page) {
+      a.setAttribute('aria-current', 'page');
+      current = a;
+    }
     apps.append(a);
   }
 
@@ -63,6 +67,12 @@ export function mountHeader(header = /** @type {HTMLElement|null} */ (document.q
   bar.append(brand, apps, ...(status ? [status] : []), account);
   header.prepend(bar);
   renderAccount(account, page);
+  // On a phone the apps may scroll sideways: the current one is the one to see.
+  const reveal = () => {
+    if (current && apps.scrollWidth > apps.clientWidth) current.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  };
+  if (document.readyState === 'complete') reveal();
+  else addEventListener('load', reveal, { once: true });
 }
 
 /** The account part: the signed-in name (and Users, Log out), or Log in and Register. */
