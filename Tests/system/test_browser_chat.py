@@ -7,7 +7,8 @@ An agent (a user given the role `agent` by `huddle user create --role agent`) on
 sees the conversation in the queue of agents.html, claims it and replies; the customer sees
 the reply; each sees the other typing; an unread badge counts what came while the agent had
 it closed; the agent resolves it and the bot answers the customer again; after a reload the
-customer's history is all there.
+customer's history is all there. And two agents on the two replicas claim one conversation:
+the second is told who has it, and it leaves their queue.
 
 The replicas share the rigs scripts/test starts (conftest.shared_backends: skipped without
 them, a failure in CI). Waits are WebDriverWaits with generous bounds; no timing is asserted.
@@ -50,21 +51,30 @@ def replicas(huddle_factory):
 
 
 @pytest.fixture
-def agent(replicas, huddle_bin, tmp_path) -> dict:
-    """A user with the role agent (on the shared database): `{login, name, id}`."""
+def make_agent(replicas, huddle_bin, tmp_path) -> Callable[[], dict]:
+    """make_agent() -> a new user with the role agent (on the shared database): `{login, name, id, token}`."""
     a, _ = replicas
-    username = f"agent{uuid.uuid4().hex[:8]}"
-    name = f"Agent {username[-4:].upper()}"
-    made = subprocess.run(
-        [str(huddle_bin), "user", "create", "--role", "agent", "--username", username, "--email", f"{username}@example.com",
-         "--display-name", name, "--data-dir", str(tmp_path / "agent-data")],
-        input=PASSWORD + "\n", env={**clean_env(), **AUTH_ENV, **SHARED}, capture_output=True, text=True, timeout=120)
-    assert made.returncode == 0, made.stdout + made.stderr
-    login = requests.post(a.url("/api/v1/auth/login"), json={"login": username, "password": PASSWORD}, timeout=HTTP_TIMEOUT)
-    assert login.status_code == 200, login.text
-    user = login.json()["user"]
-    assert user["role"] == "agent", user
-    return {"login": username, "name": name, "id": user["id"], "token": login.json()["accessToken"]}
+
+    def make() -> dict:
+        username = f"agent{uuid.uuid4().hex[:8]}"
+        name = f"Agent {username[-4:].upper()}"
+        made = subprocess.run(
+            [str(huddle_bin), "user", "create", "--role", "agent", "--username", username, "--email", f"{username}@example.com",
+             "--display-name", name, "--data-dir", str(tmp_path / "agent-data")],
+            input=PASSWORD + "\n", env={**clean_env(), **AUTH_ENV, **SHARED}, capture_output=True, text=True, timeout=120)
+        assert made.returncode == 0, made.stdout + made.stderr
+        login = requests.post(a.url("/api/v1/auth/login"), json={"login": username, "password": PASSWORD}, timeout=HTTP_TIMEOUT)
+        assert login.status_code == 200, login.text
+        user = login.json()["user"]
+        assert user["role"] == "agent", user
+        return {"login": username, "name": name, "id": user["id"], "token": login.json()["accessToken"]}
+
+    return make
+
+
+@pytest.fixture
+def agent(make_agent) -> dict:
+    return make_agent()
 
 
 def faq_entry() -> dict:
@@ -162,6 +172,27 @@ def ask_bot(driver: WebDriver, text: str) -> str:
     return messages(driver, "messages", "bot")[-1]
 
 
+def open_console(driver: WebDriver, replica, agent: dict) -> None:
+    """Logs `agent` in on `replica` and waits for their console."""
+    driver.get(replica.url("/login.html?next=agents.html"))
+    fill(driver, {"login": agent["login"], "password": PASSWORD})
+    driver.find_element(By.ID, "submit").click()
+    wait_for(driver, lambda d: d.current_url.endswith("/agents.html") and data(d, "console", "state") == "ready",
+             f"{agent['name']}'s console")
+
+
+def queued_chat(replica) -> str:
+    """A guest's conversation that asks for a person, made through the API; its id."""
+    guest = requests.post(replica.url("/api/v1/auth/guest"), timeout=HTTP_TIMEOUT).json()["accessToken"]
+    auth = {"Authorization": f"Bearer {guest}"}
+    r = requests.post(replica.url("/api/v1/chats"), json={"customerName": "Quinn"}, headers=auth, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 201, r.text
+    chat = r.json()["id"]
+    r = requests.post(replica.url(f"/api/v1/chats/{chat}/escalate"), headers=auth, timeout=HTTP_TIMEOUT)
+    assert r.status_code == 200, r.text
+    return chat
+
+
 def chat_view(replica, chat_id: str, token: str) -> dict:
     r = requests.get(replica.url(f"/api/v1/chats/{chat_id}"), headers={"Authorization": f"Bearer {token}"}, timeout=HTTP_TIMEOUT)
     assert r.status_code == 200, r.text
@@ -201,10 +232,7 @@ def test_a_customer_the_bot_and_an_agent_across_two_replicas(replicas, agent, br
 
     # The agent on B: the queue has it, with its last message; they claim it.
     desk = browsers()
-    desk.get(b.url("/login.html?next=agents.html"))
-    fill(desk, {"login": agent["login"], "password": PASSWORD})
-    desk.find_element(By.ID, "submit").click()
-    wait_for(desk, lambda d: d.current_url.endswith("/agents.html") and data(d, "console", "state") == "ready", "the agent console")
+    open_console(desk, b, agent)
     row = f'#queue li[data-chat-id="{chat_id}"]'
     wait_for(desk, lambda d: d.find_elements(By.CSS_SELECTOR, row), "the conversation in the queue")
     queued = texts(desk, row)[0]
@@ -283,3 +311,32 @@ def test_a_customer_the_bot_and_an_agent_across_two_replicas(replicas, agent, br
     assert messages(customer, "messages")[: view["messageCount"]] == [m["text"] for m in view["messages"]]
     assert reply in messages(customer, "messages", "agent")
     assert data(customer, "chat", "identity") == view["customer"]
+
+
+def test_an_agent_who_claims_second_is_told_who_has_it_and_it_leaves_their_queue(replicas, make_agent, browsers):
+    a, b = replicas
+    first, second = make_agent(), make_agent()
+    desk_a, desk_b = browsers(), browsers()
+    open_console(desk_a, a, first)
+    open_console(desk_b, b, second)
+    # The second console's queue is as old as its last poll: its Claim can be pressed once the
+    # first has claimed. Should its poll come first, the round is tried again with another one.
+    for _ in range(5):
+        chat = queued_chat(a)
+        row = f'#queue li[data-chat-id="{chat}"] .chat-claim'
+        for desk in (desk_a, desk_b):
+            wait_for(desk, lambda d: any(e.is_enabled() for e in d.find_elements(By.CSS_SELECTOR, row)), "Claim in the queue")
+        desk_a.find_element(By.CSS_SELECTOR, row).click()
+        wait_for(desk_a, lambda d: data(d, "open", "chat-id") == chat and data(d, "open", "agent") == first["id"], "the first claim")
+        try:
+            desk_b.find_element(By.CSS_SELECTOR, row).click()
+        except WebDriverException:  # gone (or drawn again) with the second console's poll: another round
+            continue
+        wait_for(desk_b, lambda d: d.find_element(By.ID, "error").is_displayed(), "the refusal")
+        assert f"{first['name']} has already claimed" in desk_b.find_element(By.ID, "error").text, page_state(desk_b)
+        wait_for(desk_b, lambda d: not d.find_elements(By.CSS_SELECTOR, f'#queue li[data-chat-id="{chat}"]'), "it gone from the queue")
+        assert data(desk_b, "open", "chat-id") != chat or data(desk_b, "open", "agent") == first["id"]
+        wait_for(desk_b, lambda d: not d.find_element(By.ID, "error").is_displayed(), "the error to go by itself")
+        break
+    else:
+        pytest.fail("the second console's queue was never older than the first claim")
