@@ -6,8 +6,9 @@ name, gets an answer from the FAQ, and is later told their name back; they ask f
 An agent (a user given the role `agent` by `huddle user create --role agent`) on replica B
 sees the conversation in the queue of agents.html, claims it and replies; the customer sees
 the reply; each sees the other typing; an unread badge counts what came while the agent had
-it closed; the agent resolves it and the bot answers the customer again; after a reload the
-customer's history is all there. And two agents on the two replicas claim one conversation:
+it closed; the agent hands it back to the queue and claims it again, then resolves it, and the
+bot answers the customer again; while the customer's replica is down their page says NOT
+CONNECTED and Send waits; after a reload the customer's history is all there. And two agents on the two replicas claim one conversation:
 the second is told who has it, and it leaves their queue.
 
 The replicas share the rigs scripts/test starts (conftest.shared_backends: skipped without
