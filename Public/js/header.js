@@ -1,7 +1,7 @@
 /**
  * The one header of every page: the brand, the apps, the connection status (on the pages
  * that have a connection: the page puts its `#status` in the `<header>`), and the account
- * (the signed-in name, Users for an admin, Log out; or Log in and Register).
+ * (the signed-in name, Users for an admin, Agents for an agent, Log out; or Log in and Register).
  *
  * A page has `<header class="site-header" data-app="board">` (its app's id, marked as the
  * current one) and imports this module first; the bar is built when the module loads, so
@@ -16,6 +16,7 @@ export const APPS = Object.freeze([
   { id: 'board', name: 'Board', href: 'board.html' },
   { id: 'counter', name: 'Counter', href: 'counter.html' },
   { id: 'teams', name: 'Teams', href: 'teams.html' },
+  { id: 'chat', name: 'Chat', href: 'chat.html' },
 ]);
 
 function link(href, text, id, className) {
@@ -47,9 +48,13 @@ export function mountHeader(header = /** @type {HTMLElement|null} */ (document.q
   const apps = document.createElement('nav');
   apps.className = 'app-nav';
   apps.setAttribute('aria-label', 'Apps');
+  let current = null;
   for (const app of APPS) {
     const a = link(app.href, app.name, `nav-app-${app.id}`);
-    if (app.id === page) a.setAttribute('aria-current', 'page');
+    if (app.id === page) {
+      a.setAttribute('aria-current', 'page');
+      current = a;
+    }
     apps.append(a);
   }
 
@@ -62,6 +67,12 @@ export function mountHeader(header = /** @type {HTMLElement|null} */ (document.q
   bar.append(brand, apps, ...(status ? [status] : []), account);
   header.prepend(bar);
   renderAccount(account, page);
+  // On a phone the apps may scroll sideways: the current one is the one to see.
+  const reveal = () => {
+    if (current && apps.scrollWidth > apps.clientWidth) current.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  };
+  if (document.readyState === 'complete') reveal();
+  else addEventListener('load', reveal, { once: true });
 }
 
 /** The account part: the signed-in name (and Users, Log out), or Log in and Register. */
@@ -77,6 +88,11 @@ function renderAccount(nav, page) {
         const users = link('admin.html', 'Users', 'nav-admin', 'nav-extra');
         if (page === 'admin') users.setAttribute('aria-current', 'page');
         items.push(users);
+      }
+      if (current.role === 'agent') {
+        const agents = link('agents.html', 'Agents', 'nav-agents', 'nav-extra');
+        if (page === 'agents') agents.setAttribute('aria-current', 'page');
+        items.push(agents);
       }
       if (page !== 'account') {
         // The account page has its own Log out; every other page has this one.

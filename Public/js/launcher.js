@@ -16,6 +16,7 @@ import { onAccount, restore } from './session.js';
  * @property {string} icon    one or two characters shown as the card's icon
  * @property {string} summary one sentence: what it does
  * @property {boolean} [adminOnly] shown only to a signed-in admin
+ * @property {boolean} [agentOnly] shown only to a signed-in agent (role `agent`)
  */
 
 /** @type {AppEntry[]} */
@@ -40,6 +41,21 @@ export const apps = [
     href: 'teams.html',
     icon: '⚽',
     summary: 'A tournament’s team draw: players join by QR code, each picks a club, and the draw hands the clubs out.',
+  },
+  {
+    id: 'chat',
+    name: 'Chat',
+    href: 'chat.html',
+    icon: '💬',
+    summary: 'Support chat: an assistant that remembers what you said answers at once, and a person takes over when you ask.',
+  },
+  {
+    id: 'agents',
+    name: 'Agent console',
+    href: 'agents.html',
+    icon: '🎧',
+    summary: 'For agents: the support queue, claim a conversation, reply, hand it on or back to the assistant.',
+    agentOnly: true,
   },
   {
     id: 'account',
@@ -95,20 +111,20 @@ export function renderApps(entries, list) {
   list.replaceChildren(...items);
 }
 
-/** The apps `account` may use: the admin-only ones for admins only. */
+/** The apps `account` may use: the admin-only ones for admins only, the agent-only ones for agents. */
 export function appsFor(account) {
-  const admin = Boolean(account && !account.guest && account.role === 'admin');
-  return apps.filter((app) => !app.adminOnly || admin);
+  const role = account && !account.guest ? account.role : undefined;
+  return apps.filter((app) => (!app.adminOnly || role === 'admin') && (!app.agentOnly || role === 'agent'));
 }
 
 const list = document.getElementById('apps');
 if (list) {
   let shown = appsFor(null);
   renderApps(shown, list);
-  // The admin card comes once the session says so (rendered again only when the list changes).
+  // The admin or agent card comes once the session says so (rendered again only when the list changes).
   onAccount((account) => {
     const next = appsFor(account);
-    if (next.length === shown.length) return;
+    if (next.map((app) => app.id).join() === shown.map((app) => app.id).join()) return;
     shown = next;
     renderApps(shown, list);
   });

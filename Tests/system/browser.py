@@ -32,6 +32,15 @@ def missing() -> str | None:
     return None
 
 
+def require() -> None:
+    """Skips the calling test module (at its top) when no browser can be started here."""
+    why = missing()
+    if why:
+        import pytest
+
+        pytest.skip(f"no headless Chromium: {why}", allow_module_level=True)
+
+
 def make_driver() -> webdriver.Chrome:
     """A new headless Chromium driven through chromedriver. The caller must `quit()` it."""
     options = webdriver.ChromeOptions()
