@@ -21,7 +21,6 @@ import json
 import re
 import subprocess
 import uuid
-from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -43,7 +42,7 @@ WAIT = 60.0  # upper bound for anything on a running pair of replicas (the bot i
 HTTP_TIMEOUT = 30
 PASSWORD = "agent password 1"
 # The FAQ the server answers from: built into the binary, the same file as the repository's.
-FAQ_FILES = (REPO_ROOT / "Sources/HuddleServer/Apps/Chat/chat-faq.json", REPO_ROOT / "config/chat-faq.json")
+FAQ_FILE = REPO_ROOT / "Sources/HuddleServer/Apps/Chat/chat-faq.json"  # the built-in FAQ
 
 
 @pytest.fixture
@@ -80,8 +79,7 @@ def agent(make_agent) -> dict:
 
 def faq_entry() -> dict:
     """The payment methods' entry: its answer has nothing to fill in (no `{name}`, no `[…|…]`)."""
-    path = next(p for p in FAQ_FILES if p.is_file())
-    entry = next(e for e in json.loads(Path(path).read_text()) if e["question"].startswith("Which payment"))
+    entry = next(e for e in json.loads(FAQ_FILE.read_text()) if e["question"].startswith("Which payment"))
     assert not any(c in entry["answer"] for c in "[{"), entry
     return entry
 
