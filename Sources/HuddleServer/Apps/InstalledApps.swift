@@ -44,10 +44,12 @@ private func chatRoutes(
             .builtIn(ChatBot(faq: configuration.chatFAQ))
         }
     let responder = configuration.chatBot ? ChatResponder(app: conversations, assistant: assistant, logger: logger) : nil
-    let routes = ChatRoutes(
-        app: ChatApp(stream: conversations, responder: responder), accounts: backends.accounts, passes: passes, sweeper: nil)
+    // One fold of the conversation index, for the listings and the sweep alike.
+    let index = StateCache<ConversationIndex>(limit: 1)
     let sweeper = responder.map {
-        ChatSweeper(app: conversations, index: routes.index, responder: $0, clock: WallClock.millisecondsSince1970, logger: logger)
+        ChatSweeper(app: conversations, index: index, responder: $0, clock: WallClock.millisecondsSince1970, logger: logger)
     }
-    return ChatRoutes(app: routes.app, accounts: backends.accounts, passes: passes, sweeper: sweeper)
+    return ChatRoutes(
+        app: ChatApp(stream: conversations, responder: responder), index: index, accounts: backends.accounts, passes: passes,
+        sweeper: sweeper)
 }

@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// (its customer, agents, admins), applied to every route.
 struct ChatRoutes: AppRoutes {
     let app: ChatApp
-    let index = StateCache<ConversationIndex>(limit: 1)
+    /// Which conversations exist, shared with the sweep.
+    let index: StateCache<ConversationIndex>
     let accounts: any Accounts
     /// A guest who starts a conversation gets a longer-lived token: a reload resumes it.
     let passes: @Sendable (Identity) async throws -> SessionAuthority.Grant?
