@@ -6,6 +6,7 @@ import Foundation
 import HuddleCore
 import CoreMetrics
 import Logging
+import Tracing
 import Synchronization
 
 extension Session {
@@ -141,7 +142,9 @@ extension Session {
             return self.reject(id, channel.description, .badRequest, "a command needs a 'name' of 1 to 64 characters")
         }
         do {
-            let offset = try await app.handle(command: name, data: frame.data ?? .object([:]), on: channel, as: self.identity)
+            let offset = try await self.traced(command: name, on: channel) {
+                try await app.handle(command: name, data: frame.data ?? .object([:]), on: channel, as: self.identity)
+            }
             self.send(.ack(id: id, offset: offset))
             return .ok
         } catch let rejection as CommandRejection {
@@ -159,6 +162,19 @@ extension Session {
                 "Command failed", metadata: ["channel": .string(channel.description), "command": .string(name), "error": "\(error)"])
             self.send(.error(id: id, channel: channel.description, code: .internalError, message: "the command failed"))
             return .ok
+        }
+    }
+
+    /// A command's span: the root of a trace of its own (a socket outlives any request), with
+    /// the store append and the broker publish as children. A no-op without a tracer.
+    private func traced<Result>(
+        command name: String, on channel: ChannelName, _ body: () async throws -> Result
+    ) async throws -> Result {
+        try await withSpan("realtime.command \(channel.kind)", context: .topLevel, ofKind: .server) { span in
+            span.attributes["huddle.channel"] = channel.description
+            span.attributes["huddle.command"] = name
+            span.attributes["enduser.id"] = self.identity.id
+            return try await body()
         }
     }
 

@@ -4,7 +4,7 @@ public import Hummingbird
 import HummingbirdWebSocket
 public import Logging
 import NIOCore
-import ServiceLifecycle
+public import ServiceLifecycle
 import UnixSignals
 
 /// An assembled replica: the HTTP application, its gateway, and what runs beside them.
@@ -20,11 +20,12 @@ public struct HuddleServer: Sendable {
     let logger: Logger
 
     /// Runs until SIGTERM or SIGINT, then drains (ready → 503, WebSockets closed with 1012,
-    /// in-flight requests finished) and closes the backends.
-    public func run() async throws {
+    /// in-flight requests finished) and closes the backends. `observability` (the span
+    /// exporter) starts first and so stops last, after the spans of the shutdown itself.
+    public func run(observability: [any Service] = []) async throws {
         // A group's services stop in reverse order: drain first, then the server, then storage.
         var configuration = ServiceGroupConfiguration(
-            services: [
+            services: observability + [
                 BackendsService(backends: self.backends, readiness: self.readiness, logger: self.logger),
                 self.application,
                 AccountWatch(broker: self.backends.broker, gateway: self.gateway, logger: self.logger),

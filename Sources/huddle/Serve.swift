@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HuddleServer
 import Logging
 
@@ -20,13 +21,22 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try self.options.configuration()
-        bootstrapLogging(level: configuration.logLevel)
-        let server = try await buildServer(configuration, logger: Logger(label: "huddle"))
-        try await server.run()
+        let tracing = TracingSetup(endpoint: configuration.otlpEndpoint, environment: ProcessInfo.processInfo.environment)
+        bootstrapLogging(level: configuration.logLevel, metadataProvider: tracing.logMetadata)
+        let spanExporter = try tracing.start()
+        let logger = Logger(label: "huddle")
+        if let endpoint = tracing.endpointForLog, spanExporter != nil {
+            logger.info("Tracing: spans go to an OTLP/HTTP collector", metadata: ["endpoint": .string(endpoint)])
+        }
+        let server = try await buildServer(configuration, logger: logger)
+        try await server.run(observability: spanExporter.map { [$0] } ?? [])
     }
 }
 
-/// JSON lines on standard output, at `level`.
-func bootstrapLogging(level: Logger.Level) {
-    LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+/// JSON lines on standard output, at `level`; `metadataProvider` adds fields to every line
+/// (the trace ids when tracing is on).
+func bootstrapLogging(level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil) {
+    LoggingSystem.bootstrap(
+        { label, provider in JSONLogHandler(label: label, level: level, metadataProvider: provider) },
+        metadataProvider: metadataProvider)
 }

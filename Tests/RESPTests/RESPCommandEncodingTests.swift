@@ -8,6 +8,15 @@ struct RESPCommandEncodingTests {
         String(buffer: command.encoded)
     }
 
+    @Test("a command's name is read back from its bytes, for spans")
+    func commandName() {
+        #expect(RESPCommandEncoder.commandName(in: INCRBY("n", by: 2).encoded) == "INCRBY")
+        #expect(RESPCommandEncoder.commandName(in: RawCommand(["client", "setname", "x"]).encoded) == "CLIENT")
+        #expect(RESPCommandEncoder.commandName(in: ByteBuffer(string: "PING\r\n")) == "COMMAND")
+        #expect(RESPCommandEncoder.commandName(in: ByteBuffer(string: "*1\r\n$99\r\nPING\r\n")) == "COMMAND")
+        #expect(RESPCommandEncoder.commandName(in: ByteBuffer()) == "COMMAND")
+    }
+
     @Test("commands are arrays of bulk strings")
     func encoding() {
         #expect(self.wire(PING()) == "*1\r\n$4\r\nPING\r\n")

@@ -46,6 +46,8 @@ public struct HuddleConfiguration: Sendable {
         public var key: String?
         public var timeout: Duration
     }
+    /// Where spans are exported (key `otlp-endpoint`); see ``TracingSetup``.
+    public var otlpEndpoint: String?
     /// How long a SIGTERM waits for WebSocket clients to go before the server stops.
     public var drainTimeout = Duration.seconds(5)
     /// How long a SIGTERM keeps serving, not ready, before closing WebSockets and the listener:
@@ -101,6 +103,12 @@ public struct HuddleConfiguration: Sendable {
                 url: url, model: try reader.text(Settings.chatLLMModel),
                 key: try Self.secret(reader, Settings.chatLLMKey, file: Settings.chatLLMKeyFile),
                 timeout: .seconds(try reader.integer(Settings.chatLLMTimeout, in: 1...300)))
+        }
+        if let endpoint = reader.value(Settings.otlpEndpoint) {
+            guard endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
+                throw ConfigurationError(description: "otlp-endpoint (HUDDLE_OTLP_ENDPOINT) must be an http or https URL")
+            }
+            self.otlpEndpoint = endpoint
         }
         self.allowedOrigins = AllowedOrigins(parsing: reader.value(Settings.publicOrigins))
         self.redis = try Self.redisSettings(reader)

@@ -109,6 +109,9 @@ public enum Settings {
     public static let publicOrigins = Setting(
         "public-origins",
         help: "origins besides the server's own (`https://huddle.example.com`, comma separated) whose pages may use the session cookie and the WebSocket")
+    public static let otlpEndpoint = Setting(
+        "otlp-endpoint",
+        help: "an OpenTelemetry collector's OTLP/HTTP address (`http://collector:4318`) to send traces to; tracing is off without it or `OTEL_EXPORTER_OTLP_ENDPOINT` ([details](docs/OPERATIONS.md#tracing))")
 
     public static let all: [Setting] = [
         host, port, dataDir, publicDir, logLevel, store,
@@ -120,6 +123,7 @@ public enum Settings {
         authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
         drainDelay, idleTimeout, trustedProxies, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
+        otlpEndpoint,
     ]
 
     /// The setting a flag spells (`--port`), if any.

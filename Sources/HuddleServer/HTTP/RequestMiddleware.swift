@@ -5,6 +5,7 @@ import Logging
 import CoreMetrics
 import Metrics
 import NIOCore
+import Tracing
 
 /// The edge of every HTTP request: a request id, errors turned into JSON, one log line, and
 /// the request metrics. One middleware, so the logged status is the one the client got.
@@ -24,24 +25,51 @@ struct RequestMiddleware: RouterMiddleware {
         context.requestID = requestID
         context.logger[metadataKey: "requestId"] = .string(requestID)
 
-        var response: Response
-        do {
-            response = try await next(request, context)
-        } catch {
-            response = self.errorResponse(for: error, requestID: requestID, context: context)
+        // The request's span continues the caller's trace when it sent one; everything the
+        // request does (store writes, Redis commands) is its child.
+        var traceContext = ServiceContext.topLevel
+        InstrumentationSystem.instrument.extract(request.headers, into: &traceContext, using: TraceContextExtractor())
+        return await withSpan(request.method.rawValue, context: traceContext, ofKind: .server) { span in
+            var response: Response
+            do {
+                response = try await next(request, context)
+            } catch {
+                response = self.errorResponse(for: error, requestID: requestID, context: context)
+            }
+            response.headers[.requestID] = requestID
+            Self.addSecurityHeaders(to: &response.headers)
+            let route = context.endpointPath ?? "unmatched"
+            Self.describe(span, request: request, route: route, status: response.status, requestID: requestID)
+            InstrumentationSystem.instrument.inject(span.context, into: &response.headers, using: TraceContextInjector())
+            self.record(request, response: response, route: route, elapsed: ContinuousClock.now - start, context: context)
+            return response
         }
-        response.headers[.requestID] = requestID
-        Self.addSecurityHeaders(to: &response.headers)
+    }
 
-        let elapsed = ContinuousClock.now - start
-        let route = context.endpointPath ?? "unmatched"
+    /// The HTTP semantic conventions' attributes; a server error marks the span failed.
+    private static func describe(
+        _ span: any Span, request: Request, route: String, status: HTTPResponse.Status, requestID: String
+    ) {
+        span.operationName = "\(request.method.rawValue) \(route)"
+        span.attributes["http.request.method"] = request.method.rawValue
+        span.attributes["http.route"] = route
+        span.attributes["url.path"] = request.uri.path
+        span.attributes["http.response.status_code"] = Int(status.code)
+        span.attributes["huddle.request_id"] = requestID
+        if status.code >= 500 {
+            span.setStatus(SpanStatus(code: .error))
+        }
+    }
+
+    /// The request's metrics and its log line (which carries the trace id when tracing is on).
+    private func record(_ request: Request, response: Response, route: String, elapsed: Duration, context: AppRequestContext) {
         let dimensions = [("method", request.method.rawValue), ("route", route), ("status", String(response.status.code))]
         Counter(label: "huddle_http_requests_total", dimensions: dimensions).increment()
         Timer(label: "huddle_http_request_duration_seconds", dimensions: dimensions).recordNanoseconds(elapsed.nanoseconds)
         self.logger.info(
             "request",
             metadata: [
-                "requestId": .string(requestID),
+                "requestId": .string(context.requestID),
                 "method": .string(request.method.rawValue),
                 "path": .string(request.uri.path),
                 "status": .stringConvertible(response.status.code),
@@ -49,7 +77,6 @@ struct RequestMiddleware: RouterMiddleware {
                 "user": .string(context.requestLog.user ?? "-"),
             ]
         )
-        return response
     }
 
     private func errorResponse(for error: any Error, requestID: String, context: AppRequestContext) -> Response {

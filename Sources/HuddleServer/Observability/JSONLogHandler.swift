@@ -21,11 +21,14 @@ import Synchronization
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
+    /// Adds the current trace's ids when tracing is on (see ``TracingSetup/logMetadata``).
+    public var metadataProvider: Logger.MetadataProvider?
     private let label: String
 
-    public init(label: String, level: Logger.Level) {
+    public init(label: String, level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
         self.logLevel = level
+        self.metadataProvider = metadataProvider
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -35,6 +38,9 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var fields = self.metadata
+        if let provided = self.metadataProvider?.get(), !provided.isEmpty {
+            fields.merge(provided) { _, new in new }
+        }
         if let extra = event.metadata {
             fields.merge(extra) { _, new in new }
         }

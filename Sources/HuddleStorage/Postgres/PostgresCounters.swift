@@ -20,7 +20,9 @@ public struct PostgresCounters: Counters {
     }
 
     public func increment(_ id: String) async throws -> Int64 {
-        try await self.increments.submit(id)
+        try await StoreSpan.around("increment", system: "postgresql", key: id) {
+            try await self.increments.submit(id)
+        }
     }
 
     public func value(of id: String) async throws -> Int64 {

@@ -32,7 +32,9 @@ public struct PostgresEventStore: EventStore {
     }
 
     public func append(_ event: NewEvent, to stream: String, expecting expected: ExpectedOffset) async throws -> StoredEvent {
-        try await self.appends.submit(.init(event: event, stream: stream, expected: expected, recordedAt: self.clock()))
+        try await StoreSpan.around("append", system: "postgresql", key: stream) {
+            try await self.appends.submit(.init(event: event, stream: stream, expected: expected, recordedAt: self.clock()))
+        }
     }
 
     /// One append on its own: its single statement, retried after losing a race when it

@@ -11,10 +11,12 @@ public struct SQLiteCounters: Counters {
     }
 
     public func increment(_ id: String) async throws -> Int64 {
-        guard case .counted(let value) = try await self.database.write(.increment(counter: id)) else {
-            throw EventStoreError.unavailable("the database answered an increment with something else")
+        try await StoreSpan.around("increment", system: "sqlite", key: id) {
+            guard case .counted(let value) = try await self.database.write(.increment(counter: id)) else {
+                throw EventStoreError.unavailable("the database answered an increment with something else")
+            }
+            return value
         }
-        return value
     }
 
     public func value(of id: String) async throws -> Int64 {

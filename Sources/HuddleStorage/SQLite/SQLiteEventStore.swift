@@ -12,6 +12,12 @@ public struct SQLiteEventStore: EventStore {
     }
 
     public func append(_ event: NewEvent, to stream: String, expecting expected: ExpectedOffset) async throws -> StoredEvent {
+        try await StoreSpan.around("append", system: "sqlite", key: stream) {
+            try await self.appendNow(event, to: stream, expecting: expected)
+        }
+    }
+
+    private func appendNow(_ event: NewEvent, to stream: String, expecting expected: ExpectedOffset) async throws -> StoredEvent {
         let wanted: Int64? =
             switch expected {
             case .any: nil

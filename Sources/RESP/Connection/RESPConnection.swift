@@ -2,6 +2,7 @@ public import Logging
 public import NIOCore
 public import NIOPosix
 import NIOSSL
+import Tracing
 
 /// One connection to a Redis server, after `HELLO`/`AUTH`/`SELECT`.
 ///
@@ -123,8 +124,18 @@ public final class RESPConnection: Sendable {
     /// - Throws: ``RESPError`` for an error reply, ``RESPConnectionError`` if the connection
     ///   failed or timed out, ``RESPConversionError`` if the reply has an unexpected shape.
     public func execute<Command: RESPCommand>(_ command: Command, timeout: Duration? = nil) async throws -> Command.Response {
-        let token = try await self.send(command.encoded, timeout: timeout.map(TimeAmount.init) ?? self.commandTimeout)
-        return try Command.Response(fromRESP: token)
+        let bytes = command.encoded
+        // A client span per command, child of whatever the caller is doing (a no-op without a tracer).
+        return try await withSpan(RESPCommandEncoder.commandName(in: bytes), ofKind: .client) { span in
+            span.attributes["db.system.name"] = "redis"
+            span.attributes["db.operation.name"] = span.operationName
+            if let address = self.address {
+                span.attributes["server.address"] = address.host
+                span.attributes["server.port"] = address.port
+            }
+            let token = try await self.send(bytes, timeout: timeout.map(TimeAmount.init) ?? self.commandTimeout)
+            return try Command.Response(fromRESP: token)
+        }
     }
 
     /// Sends already-encoded bytes holding one command, and returns its raw reply.
