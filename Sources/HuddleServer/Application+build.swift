@@ -121,7 +121,10 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestMiddleware(logger: logger))
     router.add(middleware: RequestGuard(origins: configuration.allowedOrigins))
-    router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger))
+    router.add(
+        middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true, logger: logger)
+            // The API description (`/openapi.yaml`): Hummingbird's table has no YAML type.
+            .withAdditionalMediaType(MediaType(type: .application, subType: "yaml"), mappedToFileExtension: "yaml"))
     router.add(middleware: IdentityMiddleware(authority: accounts.authority))
     OperationsRoutes(readiness: readiness, backendsHealthy: backends.isHealthy).register(on: router)
     for app in apps {

@@ -476,9 +476,6 @@ def test_spec_is_served(server):
     assert j.json() == load_spec()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "FileMiddleware knows no media type for .yaml: /openapi.yaml is served without a "
-    "Content-Type header (want application/yaml)"))
 def test_spec_is_served_as_yaml(server):
     r = requests.get(server.url("/openapi.yaml"), timeout=10)
     assert r.headers.get("Content-Type", "").startswith("application/yaml")
