@@ -60,6 +60,8 @@ let package = Package(
                 "HuddleCore",
                 "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                // TLS to Redis and its Sentinels (`rediss://`, `redis.tls`).
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -193,6 +195,7 @@ let package = Package(
             dependencies: [
                 "HuddleServer",
                 "HuddleGateway",
+                "HuddleRedis",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -17,6 +17,8 @@ public final class RedisStorage: Sendable {
         connection.database = settings.database
         connection.commandTimeout = settings.commandTimeout
         connection.clientName = "huddle"
+        // The same TLS towards the Sentinels: RESPMasterConnector hands it to the resolver.
+        connection.tls = settings.tls
         let endpoint: RESPEndpoint
         switch settings.endpoint {
         case .standalone(let host, let port):

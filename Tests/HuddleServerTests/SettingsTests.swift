@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import HuddleGateway
+import HuddleRedis
 import HuddleServer
 import Testing
 
@@ -31,5 +32,20 @@ import Testing
         #expect(Settings.setting(forFlag: "--ws-max-message")?.environmentVariable == "HUDDLE_WS_MAX_MESSAGE")
         #expect(Settings.setting(forFlag: "--dev")?.key == "auth.dev")
         #expect(Settings.all.filter(\.isSecret).allSatisfy { $0.flag != .toggle })
+    }
+
+    /// `rediss://` or `redis.tls on` turns TLS on for Redis and its Sentinels; plain by default.
+    @Test func redisTLSFollowsTheSchemeOrTheSetting() throws {
+        func redis(_ values: [AbsoluteConfigKey: ConfigValue]) throws -> HuddleConfiguration {
+            try HuddleConfiguration(reader: ConfigReader(provider: InMemoryProvider(name: "test", values: values)))
+        }
+        let insecure: [AbsoluteConfigKey: ConfigValue] = ["allow-insecure-redis": "true"]
+        #expect(try redis(insecure.merging(["redis.url": "redis://h:6379/0"]) { $1 }).redis?.tls == nil)
+        #expect(try redis(insecure.merging(["redis.url": "rediss://h:6380/0"]) { $1 }).redis?.tls != nil)
+        #expect(try redis(insecure.merging(["redis.sentinels": "h:26379", "redis.tls": "on"]) { $1 }).redis?.tls != nil)
+        #expect(throws: ConfigurationError.self) {
+            try redis(insecure.merging(["redis.url": "rediss://h:6380/0", "redis.tls-ca-file": "/nonexistent.pem"]) { $1 })
+        }
+        #expect(throws: ConfigurationError.self) { try redis(insecure.merging(["redis.url": "http://h:6380/0"]) { $1 }) }
     }
 }

@@ -186,6 +186,13 @@ extension HuddleConfiguration {
             settings.password = password
         }
         settings.sentinelPassword = try Self.secret(reader, Settings.redisSentinelPassword, file: Settings.redisSentinelPasswordFile)
+        if try reader.flag(Settings.redisTLS) || url.map(RedisSettings.isTLSURL) == true {
+            do {
+                settings.tls = try RedisSettings.tls(caFile: reader.value(Settings.redisTLSCAFile))
+            } catch let error as RedisSettingsError {
+                throw ConfigurationError(description: error.description)
+            }
+        }
         settings.keyPrefix = try reader.text(Settings.redisKeyPrefix)
         settings.waitReplicas = try reader.integer(Settings.redisWaitReplicas, in: 0...16)
         settings.waitTimeout = .milliseconds(try reader.integer(Settings.redisWaitTimeout, in: 1...60_000))

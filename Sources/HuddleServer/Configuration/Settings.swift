@@ -37,6 +37,11 @@ public enum Settings {
     public static let redisSentinelPassword = Setting(
         "redis.sentinel-password", .none, secret: true, help: "the Sentinels' password (or the file below)")
     public static let redisSentinelPasswordFile = Setting("redis.sentinel-password-file", help: "file holding the Sentinels' password")
+    public static let redisTLS = Setting(
+        "redis.tls", default: "off",
+        help: "`on`: TLS to Redis and its Sentinels, certificates verified (also turned on by a `rediss://` URL); `off`: plain TCP")
+    public static let redisTLSCAFile = Setting(
+        "redis.tls-ca-file", help: "PEM file of the CAs that Redis's certificates must chain to; default: the system's trusted CAs")
     public static let redisKeyPrefix = Setting("redis.key-prefix", default: "huddle:", help: "prefix of Huddle's Redis keys and channels")
     public static let redisWaitReplicas = Setting(
         "redis.wait-replicas", default: "1", help: "replicas that must have an increment before it is acknowledged (`WAIT`)")
@@ -118,7 +123,7 @@ public enum Settings {
         postgresURL, postgresHost, postgresPort, postgresUser, postgresDatabase, postgresPassword, postgresPasswordFile,
         postgresTLS, postgresPoolSize, postgresTimeout,
         redisURL, redisSentinels, redisMasterName, redisUsername, redisPassword, redisPasswordFile, redisSentinelPassword,
-        redisSentinelPasswordFile, redisKeyPrefix, redisWaitReplicas, redisWaitTimeout, allowInsecureRedis,
+        redisSentinelPasswordFile, redisTLS, redisTLSCAFile, redisKeyPrefix, redisWaitReplicas, redisWaitTimeout, allowInsecureRedis,
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
         authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
