@@ -24,18 +24,6 @@ import Testing
         #expect(first.offset == 1)
     }
 
-    /// Event data is kept as the text it was given, so a client's 64-bit integers (beyond a
-    /// Double's 2^53) come back out of replays and HTTP reads as they went in.
-    @Test(arguments: Backend.available)
-    func eventDataIsKeptByteForByte(_ backend: Backend) async throws {
-        let made = try await backend.make()
-        defer { Task { await made.close() } }
-        let store = made.events
-        let data = #"{"max":9223372036854775807,"min":-9223372036854775808,"t":9007199254740993,"u":18446744073709551615,"x":-0.0,"é":"\u2028"}"#
-        _ = try await store.append(NewEvent(name: "noted", data: data), to: "s:1")
-        #expect(try await store.read("s:1", after: 0, limit: 1).first?.data == data)
-    }
-
     @Test(arguments: Backend.available)
     func readsReturnWhatWasAppendedInOrder(_ backend: Backend) async throws {
         let made = try await backend.make()
@@ -187,7 +175,8 @@ import Testing
     func keepsArbitraryJSONTextAndNamesIntact(_ backend: Backend) async throws {
         let made = try await backend.make()
         defer { Task { await made.close() } }
-        let data = #"{"text":"quote \" backslash \\ newline \n emoji 😀 nul-free","list":[1,2.5,null,true]}"#
+        // Integers beyond a Double's 2^53 too: replays and HTTP reads give a client's ids back as sent.
+        let data = #"{"text":"quote \" backslash \\ newline \n emoji 😀 nul-free","list":[1,2.5,null,true],"ids":[9007199254740993,-9223372036854775808,18446744073709551615,-0.0]}"#
         let stored = try await made.events.append(NewEvent(name: "édité", data: data), to: "s:1")
         let read = try await made.events.read("s:1", after: 0, limit: 1)
         #expect(read == [stored])
