@@ -207,15 +207,25 @@ let package = Package(
     ]
 )
 
-// The libFuzzer entry point of the RESP decoder exists only in scripts/fuzz-resp's build
-// (HUDDLE_FUZZ=1, its own scratch folder, -sanitize=fuzzer,address): it has no `main` of
-// its own, so the ordinary build could not link it.
+// The libFuzzer entry points (the RESP decoder's, the client frames') exist only in the builds
+// of scripts/fuzz-resp and scripts/fuzz-client-frames (HUDDLE_FUZZ=1, their own scratch folder,
+// -sanitize=fuzzer,address): they have no `main` of their own, so the ordinary build could not
+// link them.
 if ProcessInfo.processInfo.environment["HUDDLE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
             name: "RESPFuzzer",
             dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
             path: "Fuzz/RESPFuzzer",
+            swiftSettings: strict
+        )
+    )
+    // The gateway's reading of a client's text message (scripts/fuzz-client-frames).
+    package.targets.append(
+        .executableTarget(
+            name: "ClientFrameFuzzer",
+            dependencies: ["HuddleCore", "HuddleGateway"],
+            path: "Fuzz/ClientFrameFuzzer",
             swiftSettings: strict
         )
     )

@@ -66,9 +66,9 @@ extension Session {
         }
         let frame: ClientFrame
         do {
-            frame = try JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8))
+            frame = try ClientFrame.decode(text)
         } catch {
-            return self.reject(nil, nil, .badRequest, "not a valid frame: " + Self.problem(error))
+            return self.reject(nil, nil, .badRequest, "not a valid frame: " + error.reason)
         }
         switch frame.type {
         case "ping":
@@ -222,32 +222,6 @@ extension Session {
     }
 
     /// What is wrong with a frame, in words a client developer can act on.
-    static func problem(_ error: any Error) -> String {
-        let expected = "expected a JSON object with a string 'type'"
-        switch error {
-        case DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context):
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return field.isEmpty ? expected : "'\(field.prefix(64))' must be \(Self.name(of: type))"
-        case DecodingError.keyNotFound(let key, _):
-            return "'\(key.stringValue.prefix(64))' is missing; \(expected)"
-        case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty:
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "'\(field.prefix(64))' holds a value that cannot be used (a number too large, a string that is not text)"
-        default:
-            // Foundation's parser says no more than this for a syntax error, a number no type can
-            // hold (1e309) and too deep a nesting alike.
-            return "not valid JSON (a syntax error, a number out of range, or nesting deeper than 512 levels); \(expected)"
-        }
-    }
-
-    private static func name(of type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int64.Type, is Int.Type: "a whole number"
-        default: "of another type"
-        }
-    }
-
     static func isValidID(_ id: String) -> Bool {
         (1...64).contains(id.utf8.count)
     }

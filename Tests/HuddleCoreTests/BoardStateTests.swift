@@ -77,12 +77,12 @@ import Testing
 
     @Test func commandsAreParsedFromRealtimeFramesOrRefusedClearly() throws {
         let move = try BoardCommand.parse(
-            name: "moveBox", data: .object(["boxId": .string("a"), "x": .number(3), "y": .number(4)]), newID: { "new" })
+            name: "moveBox", data: .object(["boxId": .string("a"), "x": .integer(3), "y": .integer(4)]), newID: { "new" })
         #expect(move == .moveBox(id: "a", x: 3, y: 4))
         let add = try BoardCommand.parse(name: "addBox", data: .object([:]), newID: { "new" })
         #expect(add == .addBox(id: "new", x: 0, y: 0, width: 300, height: 200, text: "Drag me", color: BoardLimits.defaultColor))
         #expect(throws: CommandRejection.badRequest("moveBox needs a number 'x'")) {
-            try BoardCommand.parse(name: "moveBox", data: .object(["boxId": .string("a"), "x": .string("3"), "y": .number(4)]), newID: { "" })
+            try BoardCommand.parse(name: "moveBox", data: .object(["boxId": .string("a"), "x": .string("3"), "y": .integer(4)]), newID: { "" })
         }
         #expect(throws: CommandRejection.unknownCommand("fly", kind: "board")) {
             try BoardCommand.parse(name: "fly", data: .null, newID: { "" })

@@ -41,7 +41,7 @@ import Testing
             .unsubscribed(channel: "counter:x"),
             .ack(id: "c9", offset: 18),
             .error(id: nil, channel: "counter:x", code: .locked, message: "held by Ada"),
-            .signal(channel: "board:1", from: member, identity: "guest-1", name: "cursor", data: .object(["x": .number(1.5), "on": .bool(true)])),
+            .signal(channel: "board:1", from: member, identity: "guest-1", name: "cursor", data: .object(["x": .double(1.5), "on": .bool(true)])),
             .presenceSnapshot(channel: "board:1", members: [member, member]),
             .pong(id: nil),
             .pong(id: "p1"),
@@ -54,12 +54,12 @@ import Testing
 
     @Test func jsonValuesRoundTrip() throws {
         let value = JSONValue.object([
-            "n": .number(3), "f": .number(-2.5), "s": .string("x\"y"), "a": .array([.null, .bool(false)]),
+            "n": .integer(3), "f": .double(-2.5), "s": .string("x\"y"), "a": .array([.null, .bool(false)]),
             "o": .object(["k": .string("v")]),
         ])
         let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(value.jsonText.utf8))
         #expect(decoded == value)
-        #expect(JSONValue.number(.infinity).jsonText == "null", "non-finite numbers are not JSON")
-        #expect(JSONValue.number(42).jsonText == "42")
+        #expect(JSONValue.double(.infinity).jsonText == "null", "non-finite numbers are not JSON")
+        #expect(JSONValue.integer(42).jsonText == "42")
     }
 }

@@ -25,8 +25,8 @@ struct Tally: StreamModel {
 
     static func parse(command name: String, data: JSONValue) throws(CommandRejection) -> Command {
         guard name == "add" else { throw .unknownCommand(name, kind: Self.kind) }
-        guard let amount = data["amount"]?.numberValue else { throw .badRequest("add needs an amount") }
-        return .add(Int(amount))
+        guard let amount = data["amount"]?.integerValue.flatMap({ Int(exactly: $0) }) else { throw .badRequest("add needs an amount") }
+        return .add(amount)
     }
 
     func decide(_ command: Command, by identity: Identity, at now: Int64) throws(CommandRejection) -> NewEvent {
@@ -58,8 +58,8 @@ struct Tally: StreamModel {
         // Both replicas know the tally at offset 1; each adds 6: exactly one may win.
         _ = try await one.state(of: channel)
         _ = try await two.state(of: channel)
-        async let first = Result { try await one.handle(command: "add", data: .object(["amount": .number(6)]), on: channel, as: Self.ada) }
-        async let second = Result { try await two.handle(command: "add", data: .object(["amount": .number(6)]), on: channel, as: Self.ada) }
+        async let first = Result { try await one.handle(command: "add", data: .object(["amount": .integer(6)]), on: channel, as: Self.ada) }
+        async let second = Result { try await two.handle(command: "add", data: .object(["amount": .integer(6)]), on: channel, as: Self.ada) }
         let results = [await first, await second]
         #expect(results.filter { (try? $0.get()) != nil }.count == 1)
         #expect(try await one.state(of: channel).total == 6)
@@ -75,7 +75,7 @@ struct Tally: StreamModel {
         _ = try await app.start(channel, with: NewEvent(name: "started", data: "0"))
         let offsets = try await withThrowingTaskGroup(of: Int64.self) { group in
             for _ in 0..<10 {
-                group.addTask { try await app.handle(command: "add", data: .object(["amount": .number(1)]), on: channel, as: Self.ada) }
+                group.addTask { try await app.handle(command: "add", data: .object(["amount": .integer(1)]), on: channel, as: Self.ada) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -94,7 +94,7 @@ struct Tally: StreamModel {
         await #expect(throws: CommandRejection.self) {
             try await app.handle(command: "double", data: .object([:]), on: channel, as: Self.ada)
         }
-        #expect(try await app.handle(command: "add", data: .object(["amount": .number(2)]), on: channel, as: Self.ada) == 2)
+        #expect(try await app.handle(command: "add", data: .object(["amount": .integer(2)]), on: channel, as: Self.ada) == 2)
     }
 
     @Test func streamsThatDoNotExistAreNotCached() async throws {

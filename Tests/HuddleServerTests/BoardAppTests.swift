@@ -73,7 +73,7 @@ import Testing
                     let mover = Identity.guest(id: "guest-\(n)", name: "Mover \(n)")
                     do {
                         _ = try await replica.app.handle(
-                            command: "moveBox", data: .object(["boxId": .string(box), "x": .number(Double(n * 100)), "y": .number(5)]),
+                            command: "moveBox", data: .object(["boxId": .string(box), "x": .integer(Int64(n * 100)), "y": .integer(5)]),
                             on: channel, as: mover)
                         return "moved"
                     } catch let rejection as CommandRejection {

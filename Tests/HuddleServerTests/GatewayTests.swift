@@ -104,13 +104,8 @@ import Testing
 
     @Test func commandsAreAcknowledgedWithTheirOffsetAndReachEverySubscriber() async throws {
         let fixture = GatewayFixture()
-        let a = fixture.connect(name: "A")
-        let b = fixture.connect(name: "B")
-        for client in [a, b] {
-            _ = try await client.next("welcome")
-            try fixture.subscribe(client, "counter:clicks")
-            _ = try await client.next("subscribed")
-        }
+        let clients = try await fixture.connectSubscribed(["A", "B"], to: "counter:clicks")
+        let (a, b) = (clients[0], clients[1])
         try a.send(["type": "command", "id": "c1", "channel": "counter:clicks", "name": "increment"])
         var sawAck = false
         var sawEvent = false
@@ -331,6 +326,25 @@ import Testing
         let left = try await ada.next("presence")
         #expect(left["action"] as? String == "leave")
         #expect(try await fixture.presence.members(of: "note:room").map(\.name) == ["Ada"])
+    }
+
+    /// 2^53 + 1 is the first integer a Double cannot hold; -2^63 and 2^63 - 1 are Int64's ends.
+    @Test func integersReachTheOthersExactlyInSignalsAndStoredEvents() async throws {
+        let fixture = GatewayFixture()
+        let clients = try await fixture.connectSubscribed(["Ada", "Bo"], to: "note:ids")
+        let (ada, bo) = (clients[0], clients[1])
+        let data = #"{"max":9223372036854775807,"min":-9223372036854775808,"t":9007199254740993,"x":1.5}"#
+
+        bo.sendText(#"{"type":"signal","channel":"note:ids","name":"cursor","data":\#(data)}"#)
+        #expect(try await ada.nextText("signal").hasSuffix(#","data":\#(data)}"#))
+
+        bo.sendText(#"{"type":"command","id":"c1","channel":"note:ids","name":"append","data":\#(data)}"#)
+        #expect(try await ada.nextText("event").contains(#","data":\#(data)"#), "live")
+        #expect(try await fixture.store.read("note:ids", after: 0, limit: 1).first?.data == data, "stored")
+        let late = fixture.connect(name: "Cy")
+        _ = try await late.next("welcome")
+        try fixture.subscribe(late, "note:ids", since: 0)
+        #expect(try await late.nextText("event").contains(#","data":\#(data)"#), "replayed")
     }
 
     @Test func oneUpstreamSubscriptionPerChannelPerReplica() async throws {

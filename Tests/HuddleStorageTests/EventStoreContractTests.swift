@@ -175,7 +175,8 @@ import Testing
     func keepsArbitraryJSONTextAndNamesIntact(_ backend: Backend) async throws {
         let made = try await backend.make()
         defer { Task { await made.close() } }
-        let data = #"{"text":"quote \" backslash \\ newline \n emoji 😀 nul-free","list":[1,2.5,null,true]}"#
+        // Integers beyond a Double's 2^53 too: replays and HTTP reads give a client's ids back as sent.
+        let data = #"{"text":"quote \" backslash \\ newline \n emoji 😀 nul-free","list":[1,2.5,null,true],"ids":[9007199254740993,-9223372036854775808,18446744073709551615,-0.0]}"#
         let stored = try await made.events.append(NewEvent(name: "édité", data: data), to: "s:1")
         let read = try await made.events.read("s:1", after: 0, limit: 1)
         #expect(read == [stored])

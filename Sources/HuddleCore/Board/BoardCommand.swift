@@ -15,7 +15,7 @@ public enum BoardCommand: Sendable, Hashable {
     /// Reads a realtime command (`name` and JSON `data`), or explains what is wrong with it.
     public static func parse(name: String, data: JSONValue, newID: () -> String) throws(CommandRejection) -> BoardCommand {
         func number(_ key: String) throws(CommandRejection) -> Double {
-            guard let value = data[key]?.numberValue, value.isFinite else {
+            guard let value = data[key]?.doubleValue, value.isFinite else {
                 throw .badRequest("\(name) needs a number '\(key)'")
             }
             return value
@@ -27,8 +27,8 @@ public enum BoardCommand: Sendable, Hashable {
         switch name {
         case "addBox":
             return .addBox(
-                id: newID(), x: data["x"]?.numberValue ?? 0, y: data["y"]?.numberValue ?? 0,
-                width: data["width"]?.numberValue ?? 300, height: data["height"]?.numberValue ?? 200,
+                id: newID(), x: data["x"]?.doubleValue ?? 0, y: data["y"]?.doubleValue ?? 0,
+                width: data["width"]?.doubleValue ?? 300, height: data["height"]?.doubleValue ?? 200,
                 text: data["text"]?.stringValue ?? "Drag me", color: data["color"]?.stringValue ?? BoardLimits.defaultColor)
         case "moveBox": return .moveBox(id: try string("boxId"), x: try number("x"), y: try number("y"))
         case "resizeBox": return .resizeBox(id: try string("boxId"), width: try number("width"), height: try number("height"))

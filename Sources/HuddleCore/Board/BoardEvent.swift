@@ -17,21 +17,21 @@ public enum BoardEvent: Sendable, Hashable {
             NewEvent(name: "boxAdded", data: Self.json(box))
         case .boxMoved(let id, let x, let y, let by, let at):
             NewEvent(name: "boxMoved", data: JSONValue.object([
-                "boxId": .string(id), "x": .number(x), "y": .number(y), "by": .string(by), "at": .number(Double(at)),
+                "boxId": .string(id), "x": .double(x), "y": .double(y), "by": .string(by), "at": .integer(at),
             ]).jsonText)
         case .boxResized(let id, let width, let height, let by, let at):
             NewEvent(name: "boxResized", data: JSONValue.object([
-                "boxId": .string(id), "width": .number(width), "height": .number(height), "by": .string(by),
-                "at": .number(Double(at)),
+                "boxId": .string(id), "width": .double(width), "height": .double(height), "by": .string(by),
+                "at": .integer(at),
             ]).jsonText)
         case .boxEdited(let id, let text, let by, let at):
             NewEvent(name: "boxEdited", data: JSONValue.object([
-                "boxId": .string(id), "text": .string(text), "by": .string(by), "at": .number(Double(at)),
+                "boxId": .string(id), "text": .string(text), "by": .string(by), "at": .integer(at),
             ]).jsonText)
         case .boxRecolored(let id, let color):
             NewEvent(name: "boxRecolored", data: JSONValue.object(["boxId": .string(id), "color": .string(color)]).jsonText)
         case .boxRaised(let id, let z):
-            NewEvent(name: "boxRaised", data: JSONValue.object(["boxId": .string(id), "z": .number(Double(z))]).jsonText)
+            NewEvent(name: "boxRaised", data: JSONValue.object(["boxId": .string(id), "z": .integer(Int64(z))]).jsonText)
         case .boxDeleted(let id):
             NewEvent(name: "boxDeleted", data: JSONValue.object(["boxId": .string(id)]).jsonText)
         case .boardRenamed(let name, let by):
@@ -43,12 +43,12 @@ public enum BoardEvent: Sendable, Hashable {
 
     private static func json(_ box: Box) -> String {
         var members: [String: JSONValue] = [
-            "id": .string(box.id), "x": .number(box.x), "y": .number(box.y), "width": .number(box.width),
-            "height": .number(box.height), "text": .string(box.text), "color": .string(box.color),
-            "z": .number(Double(box.z)),
+            "id": .string(box.id), "x": .double(box.x), "y": .double(box.y), "width": .double(box.width),
+            "height": .double(box.height), "text": .string(box.text), "color": .string(box.color),
+            "z": .integer(Int64(box.z)),
         ]
         if let heldBy = box.heldBy { members["heldBy"] = .string(heldBy) }
-        if let heldAt = box.heldAt { members["heldAt"] = .number(Double(heldAt)) }
+        if let heldAt = box.heldAt { members["heldAt"] = .integer(heldAt) }
         return JSONValue.object(members).jsonText
     }
 }

@@ -94,7 +94,7 @@ public struct BoardState: Sendable, Hashable {
         guard let data = try? JSONDecoder().decode(JSONValue.self, from: Data(event.data.utf8)) else { return }
         let id = data["boxId"]?.stringValue ?? ""
         let by = data["by"]?.stringValue
-        let at = data["at"]?.numberValue.map { Int64($0) }
+        let at = data["at"]?.integerValue
         switch event.name {
         case "boardCreated":
             self.name = data["name"]?.stringValue
@@ -110,12 +110,12 @@ public struct BoardState: Sendable, Hashable {
             guard let box = try? JSONDecoder().decode(Box.self, from: Data(event.data.utf8)) else { return }
             self.boxes[box.id] = box
         case "boxMoved":
-            guard let x = data["x"]?.numberValue, let y = data["y"]?.numberValue else { return }
+            guard let x = data["x"]?.doubleValue, let y = data["y"]?.doubleValue else { return }
             self.boxes[id]?.x = x
             self.boxes[id]?.y = y
             self.hold(id, by: by, at: at)
         case "boxResized":
-            guard let width = data["width"]?.numberValue, let height = data["height"]?.numberValue else { return }
+            guard let width = data["width"]?.doubleValue, let height = data["height"]?.doubleValue else { return }
             self.boxes[id]?.width = width
             self.boxes[id]?.height = height
             self.hold(id, by: by, at: at)
@@ -127,8 +127,8 @@ public struct BoardState: Sendable, Hashable {
             guard let color = data["color"]?.stringValue else { return }
             self.boxes[id]?.color = color
         case "boxRaised":
-            guard let z = data["z"]?.numberValue else { return }
-            self.boxes[id]?.z = Int(z)
+            guard let z = data["z"]?.integerValue.flatMap({ Int(exactly: $0) }) else { return }
+            self.boxes[id]?.z = z
         case "boxDeleted":
             self.boxes[id] = nil
         default:

@@ -1,8 +1,18 @@
 /// Any JSON value: what command and signal bodies are before an app gives them a type.
+///
+/// Whole numbers are kept exactly, so that a client's 64-bit ids and timestamps pass through
+/// unchanged (a Double holds integers exactly only up to 2^53): parsing makes a number whose
+/// value is whole and fits in `Int64` an ``integer(_:)`` (however it is written: `7`, `7.0`,
+/// `7e0`), one above `Int64.max` that fits in `UInt64` an ``unsignedInteger(_:)``, and any
+/// other number a ``double(_:)``. Negative zero stays a double, so that its sign survives.
+/// Code that reads a number reads ``doubleValue`` or ``integerValue``, which accept every form.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
-    case number(Double)
+    case integer(Int64)
+    /// Only for values above `Int64.max` (parsing never makes one below it).
+    case unsignedInteger(UInt64)
+    case double(Double)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -17,9 +27,24 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
-    public var numberValue: Double? {
-        if case .number(let value) = self { return value }
-        return nil
+    /// Any number, as the nearest Double (integers beyond 2^53 are rounded).
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .unsignedInteger(let value): Double(value)
+        case .double(let value): value
+        default: nil
+        }
+    }
+
+    /// A number that is exactly a whole number in `Int64`'s range (`3`, or a double `3.0`).
+    public var integerValue: Int64? {
+        switch self {
+        case .integer(let value): value
+        case .unsignedInteger(let value): Int64(exactly: value)
+        case .double(let value): Int64(exactly: value)
+        default: nil
+        }
     }
 
     /// Compact JSON text, object keys sorted so that equal values encode equally.
@@ -33,7 +58,9 @@ public enum JSONValue: Sendable, Hashable {
         switch self {
         case .null: text += "null"
         case .bool(let value): text += value ? "true" : "false"
-        case .number(let value): JSONText.appendNumber(value, to: &text)
+        case .integer(let value): text += String(value)
+        case .unsignedInteger(let value): text += String(value)
+        case .double(let value): JSONText.appendNumber(value, to: &text)
         case .string(let value): JSONText.appendString(value, to: &text)
         case .array(let values):
             text += "["
@@ -62,8 +89,17 @@ extension JSONValue: Codable {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            // Foundation reads any whole number as an integer, `-0.0` as 0: keep that sign.
+            if value == 0, let double = try? container.decode(Double.self), double.sign == .minus {
+                self = .double(double)
+            } else {
+                self = .integer(value)
+            }
+        } else if let value = try? container.decode(UInt64.self) {
+            self = .unsignedInteger(value)
         } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
+            self = Self.number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
@@ -73,12 +109,24 @@ extension JSONValue: Codable {
         }
     }
 
+    /// A double whose value is whole (a literal with more digits than a Double keeps, such as
+    /// `9007199254740992.5`) is that integer, so that rendering it and reading it back changes
+    /// nothing. Negative zero stays a double.
+    private static func number(_ value: Double) -> JSONValue {
+        if value == 0, value.sign == .minus { return .double(value) }
+        if let integer = Int64(exactly: value) { return .integer(integer) }
+        if let integer = UInt64(exactly: value) { return .unsignedInteger(integer) }
+        return .double(value)
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .unsignedInteger(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
@@ -125,14 +173,16 @@ public enum JSONText {
         return text
     }
 
-    /// Appends a number; integral values print without a fraction. Non-finite values are not
-    /// JSON and print as `null`.
+    /// Appends a number; integral values print without a fraction, but negative zero keeps its
+    /// sign (`-0.0`). Non-finite values are not JSON and print as `null`.
     public static func appendNumber(_ value: Double, to text: inout String) {
         guard value.isFinite else {
             text += "null"
             return
         }
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
+        if value == 0, value.sign == .minus {
+            text += "-0.0"
+        } else if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
             text += String(Int64(value))
         } else {
             text += "\(value)"

@@ -19,7 +19,7 @@ public enum TournamentEvent: Sendable, Hashable {
         switch self {
         case .created(let settings, let organiser):
             NewEvent(name: "tournamentCreated", data: JSONValue.object([
-                "name": .string(settings.name), "playerLimit": .number(Double(settings.playerLimit)),
+                "name": .string(settings.name), "playerLimit": .integer(Int64(settings.playerLimit)),
                 "clubs": .array(settings.clubs.map(JSONValue.string)), "drawRule": .string(settings.drawRule.rawValue),
                 "organiser": .string(organiser),
             ]).jsonText)
@@ -44,7 +44,7 @@ public enum TournamentEvent: Sendable, Hashable {
         switch eventName {
         case "tournamentCreated":
             guard let name = string("name"), let organiser = string("organiser"),
-                let limit = data["playerLimit"]?.numberValue.flatMap({ Int(exactly: $0) }),
+                let limit = data["playerLimit"]?.integerValue.flatMap({ Int(exactly: $0) }),
                 let rule = string("drawRule").flatMap(DrawRule.init(rawValue:)),
                 case .array(let list)? = data["clubs"]
             else { return nil }

@@ -37,11 +37,10 @@ struct FieldReader: Decodable {
 
     mutating func integer(_ key: String, required: String) -> Int? {
         switch self.members[key] {
-        case .number(let number)?:
-            if let integer = Int(exactly: number) { return integer }
-            self.problems[key] = "Must be a whole number."
         case nil, .null?: self.problems[key] = required
-        default: self.problems[key] = "Must be a whole number."
+        case let value?:
+            if let integer = value.integerValue.flatMap({ Int(exactly: $0) }) { return integer }
+            self.problems[key] = "Must be a whole number."
         }
         return nil
     }

@@ -30,11 +30,11 @@ import Testing
 
     @Test(arguments: [
         ("send", JSONValue.null, "send needs a string 'text'"),
-        ("send", .object(["text": .number(5)]), "send needs a string 'text'"),
-        ("send", .object(["text": .string("x"), "id": .number(5)]), "send's 'id' must be a string"),
+        ("send", .object(["text": .integer(5)]), "send needs a string 'text'"),
+        ("send", .object(["text": .string("x"), "id": .integer(5)]), "send's 'id' must be a string"),
         ("send", .object(["text": .string("x"), "id": .string("no spaces")]), "a message id is 1 to 64 of A-Z a-z 0-9 _ . -"),
         ("transfer", .object(["to": .bool(true)]), "transfer's 'to' must be a string"),
-        ("transfer", .object(["to": .string("a2"), "toName": .number(3)]), "transfer's 'toName' must be a string"),
+        ("transfer", .object(["to": .string("a2"), "toName": .integer(3)]), "transfer's 'toName' must be a string"),
         ("botReply", .object(["text": .string("x")]), "botReply needs a string 'replyTo'"),
         ("botReply", .object(["replyTo": .string("q1"), "text": .string("x"), "offersPerson": .string("yes")]), "botReply's 'offersPerson' must be true or false"),
         ("systemNote", .object(["text": .string("x"), "replyTo": .array([.string("q1")])]), "systemNote's 'replyTo' must be a string"),

@@ -136,7 +136,7 @@ import Testing
             try TournamentCommand.parse(name: "join", data: .object(["name": .string("Ada")]))
         }
         #expect(throws: CommandRejection.badRequest("pick's 'playerId' must be a string")) {
-            try TournamentCommand.parse(name: "pick", data: .object(["club": .string("Chelsea"), "playerId": .number(1)]))
+            try TournamentCommand.parse(name: "pick", data: .object(["club": .string("Chelsea"), "playerId": .integer(1)]))
         }
         #expect(throws: CommandRejection.unknownCommand("hover", kind: "tournament")) {
             try TournamentState.parse(command: "hover", data: .null)

@@ -60,8 +60,21 @@ struct GatewayFixture {
     @discardableResult
     func appendNote(_ channel: String, _ n: Int) async throws -> Int64 {
         try await self.notes.handle(
-            command: "append", data: .object(["n": .number(Double(n))]), on: ChannelName(channel)!,
+            command: "append", data: .object(["n": .integer(Int64(n))]), on: ChannelName(channel)!,
             as: .guest(id: "guest-writer", name: "Writer"))
+    }
+
+    /// New connections named `names`, each welcomed and subscribed to `channel`.
+    func connectSubscribed(_ names: [String], to channel: String) async throws -> [TestConnection] {
+        var connections: [TestConnection] = []
+        for name in names {
+            let client = self.connect(name: name)
+            _ = try await client.next("welcome")
+            try self.subscribe(client, channel)
+            _ = try await client.next("subscribed")
+            connections.append(client)
+        }
+        return connections
     }
 
     /// Subscribes and returns the `subscribed` frame, having checked the replay before it.

@@ -59,6 +59,17 @@ final class TestConnection: Sendable {
         }
     }
 
+    /// The text of the next frame of `type`, as the server wrote it (Foundation's parser would
+    /// round integers beyond 2^53).
+    func nextText(_ type: String) async throws -> String {
+        while true {
+            let text = try await withDeadline(Self.hangGuard) { await self.frames.next() }
+            let line = try #require(text, "the connection ended")
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            if object?["type"] as? String == type { return line }
+        }
+    }
+
     /// Waits for the session to end and returns how the server closed it (nil: not closed by it).
     func closeReason() async throws -> CloseReason? {
         _ = try? await withDeadline(Self.hangGuard) { try? await self.run.value }
