@@ -38,9 +38,9 @@ struct HTTPConnection {
     }
 
     mutating func request(
-        _ method: HTTPMethod, _ path: String, json: String? = nil, token: String? = nil
+        _ method: HTTPMethod, _ path: String, json: String? = nil, token: String? = nil, headers extra: [(String, String)] = []
     ) async throws -> Response {
-        var headers = HTTPHeaders([("Host", self.host), ("Content-Length", "\(json?.utf8.count ?? 0)")])
+        var headers = HTTPHeaders([("Host", self.host), ("Content-Length", "\(json?.utf8.count ?? 0)")] + extra)
         if json != nil { headers.add(name: "Content-Type", value: "application/json") }
         if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
         try await self.outbound.write(.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)))
