@@ -218,3 +218,31 @@ def test_a_kept_alive_connection_that_falls_silent_is_closed_after_the_idle_time
         s.close()
     assert received.startswith(b"HTTP/1.1 200"), received[:100]
     assert requests.get(h.url("/health/live"), timeout=HTTP_TIMEOUT).status_code == 200
+
+
+def refresh(h, cookie: str) -> requests.Response:
+    return requests.post(h.url("/api/v1/auth/refresh"), cookies={"huddle_refresh": cookie}, timeout=HTTP_TIMEOUT)
+
+
+def test_a_refresh_whose_answer_was_lost_keeps_the_session_and_a_late_replay_ends_it(huddle_factory):
+    import time
+    h = huddle_factory(args=["--auth-refresh-reuse-interval", "2"])
+    name = f"u{rand()}"
+    r = requests.post(h.url("/api/v1/auth/register"), timeout=HTTP_TIMEOUT,
+                      json={"username": name, "email": f"{name}@example.com", "password": "correct horse battery"})
+    assert r.status_code == 201, r.text
+    first = r.cookies["huddle_refresh"]
+    lost = refresh(h, first)
+    assert lost.status_code == 200, lost.text
+    # Its answer never arrived: the browser still holds the first cookie and tries again.
+    again = refresh(h, first)
+    assert again.status_code == 200, again.text
+    assert again.json()["user"]["username"] == name
+    successor = again.cookies["huddle_refresh"]
+    assert successor not in (first, lost.cookies["huddle_refresh"])
+    newest = refresh(h, successor)
+    assert newest.status_code == 200, newest.text
+    # After the interval the first token again is theft: the whole family ends.
+    time.sleep(2.5)
+    assert refresh(h, first).status_code == 401
+    assert refresh(h, newest.cookies["huddle_refresh"]).status_code == 401

@@ -26,7 +26,7 @@ struct AccountsComponents: Sendable {
             throttle: LoginThrottle(attempts: configuration.loginAttempts, window: window, now: seconds),
             addressThrottle: LoginThrottle(attempts: configuration.addressAttempts, window: window, now: seconds),
             registrationThrottle: LoginThrottle(attempts: configuration.registrations, window: window, now: seconds),
-            refreshLifetime: configuration.refreshLifetime, guestPassLifetime: configuration.guestPassLifetime, clock: WallClock.millisecondsSince1970, logger: logger,
+            refreshLifetime: configuration.refreshLifetime, refreshReuseInterval: configuration.refreshReuseInterval, guestPassLifetime: configuration.guestPassLifetime, clock: WallClock.millisecondsSince1970, logger: logger,
             decoyHash: try await registry.passwords.hash(SessionAuthority.randomToken()))
         return AccountsComponents(authority: authority, registry: registry)
     }

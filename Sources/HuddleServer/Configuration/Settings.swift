@@ -66,6 +66,9 @@ public enum Settings {
         "auth.guest-pass-ttl", default: "86400",
         help: "seconds the token lasts that a guest gets on creating or joining a tournament, so that their page resumes as them")
     public static let authRefreshTTL = Setting("auth.refresh-ttl", default: "30", help: "days a session lasts after its last refresh")
+    public static let authRefreshReuseInterval = Setting(
+        "auth.refresh-reuse-interval", default: "10",
+        help: "seconds a just-rotated refresh token still refreshes (its answer may have been lost) before presenting it again ends the session as stolen (`0`: never)")
     public static let authBcryptCost = Setting("auth.bcrypt-cost", default: "12", help: "bcrypt work factor (4–16)")
     public static let authHashQueue = Setting(
         "auth.hash-queue", default: "64",
@@ -117,7 +120,7 @@ public enum Settings {
         redisURL, redisSentinels, redisMasterName, redisUsername, redisPassword, redisPasswordFile, redisSentinelPassword,
         redisSentinelPasswordFile, redisKeyPrefix, redisWaitReplicas, redisWaitTimeout, allowInsecureRedis,
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
-        authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
+        authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authRefreshReuseInterval, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
         drainDelay, idleTimeout, trustedProxies, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
     ]
