@@ -246,3 +246,36 @@ def test_a_refresh_whose_answer_was_lost_keeps_the_session_and_a_late_replay_end
     time.sleep(2.5)
     assert refresh(h, first).status_code == 401
     assert refresh(h, newest.cookies["huddle_refresh"]).status_code == 401
+
+
+def test_anonymous_creations_are_limited_per_client_address(huddle_factory):
+    import chat
+    import teams
+    from clients import new_guest, new_user
+    h = huddle_factory(args=["--anonymous-creates", "3", "--trusted-proxies", "127.0.0.1"])
+    guest = new_guest(h)
+    # A board, a tournament and a conversation by a guest fill this address's three...
+    assert requests.post(h.url("/api/v1/boards"), json={"name": "Mine"}, headers=guest.headers,
+                         timeout=HTTP_TIMEOUT).status_code == 201
+    assert teams.create(h, guest).status_code == 201
+    assert chat.start(h, guest).status_code == 201
+    # ...so nothing new from it now, with a token or without, until the window ends.
+    refused = [
+        requests.get(h.url(f"/counter/{rand()}"), timeout=HTTP_TIMEOUT),
+        requests.post(h.url(f"/api/v1/counters/{rand()}/increment"), timeout=HTTP_TIMEOUT),
+        requests.post(h.url("/api/v1/boards"), json={"name": "More"}, headers=guest.headers, timeout=HTTP_TIMEOUT),
+        teams.create(h, guest),
+        chat.start(h, guest),
+    ]
+    for r in refused:
+        assert_json_error(r, 429, "rate_limited")
+        assert 0 < int(r.headers["Retry-After"]) <= 60, r.headers
+    # A signed-in user is not counted; another client behind the trusted proxy has its own count.
+    user = new_user(h)
+    assert requests.post(h.url("/api/v1/boards"), json={"name": "Theirs"}, headers=user.headers,
+                         timeout=HTTP_TIMEOUT).status_code == 201
+    elsewhere = {"X-Forwarded-For": "203.0.113.9"}
+    counter = rand()
+    assert requests.get(h.url(f"/counter/{counter}"), headers=elsewhere, timeout=HTTP_TIMEOUT).json() == {"count": 1}
+    # Counting a counter that exists creates nothing: it goes on from the limited address too.
+    assert requests.get(h.url(f"/counter/{counter}"), timeout=HTTP_TIMEOUT).json() == {"count": 2}

@@ -15,11 +15,7 @@ struct AccountsComponents: Sendable {
         let tokens = await AccessTokens(
             key: signingKey, accessLifetime: configuration.accessTokenLifetime,
             guestLifetime: configuration.guestTokenLifetime)
-        let start = ContinuousClock.now
-        let seconds: @Sendable () -> Double = {
-            let (seconds, attoseconds) = (ContinuousClock.now - start).components
-            return Double(seconds) + Double(attoseconds) / 1e18
-        }
+        let seconds = LoginThrottle.secondsSinceStart()
         let window = configuration.loginWindow
         let authority = SessionAuthority(
             accounts: accounts, passwords: registry.passwords, tokens: tokens,

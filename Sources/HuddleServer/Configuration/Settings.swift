@@ -90,6 +90,10 @@ public enum Settings {
         "trusted-proxies",
         help: "load balancers (addresses or CIDR ranges, comma separated) whose `X-Forwarded-For` names the client ([details](docs/SECURITY.md))")
 
+    public static let anonymousCreates = Setting(
+        "anonymous-creates", default: "120",
+        help: "counters, boards, tournaments and chats that guests and token-less clients may create per client address per minute; past it 429")
+
     public static let idleTimeout = Setting(
         "idle-timeout", default: "30",
         help: "seconds a kept-alive HTTP connection may stay silent between requests before it is closed")
@@ -122,7 +126,7 @@ public enum Settings {
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
         authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authRefreshReuseInterval, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
-        drainDelay, idleTimeout, trustedProxies, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
+        drainDelay, idleTimeout, trustedProxies, anonymousCreates, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
     ]
 
     /// The setting a flag spells (`--port`), if any.
