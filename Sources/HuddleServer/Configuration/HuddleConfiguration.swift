@@ -54,6 +54,8 @@ public struct HuddleConfiguration: Sendable {
     /// Seconds a kept-alive HTTP connection may stay silent between requests before it is
     /// closed (key `idle-timeout`).
     public var idleTimeout: Int
+    /// Open connections one client address may hold (key `connections-per-address`).
+    public var connectionsPerAddress: Int
     /// What guests and token-less clients may create per client address per minute (key
     /// `anonymous-creates`).
     public var anonymousCreates: Int
@@ -89,6 +91,7 @@ public struct HuddleConfiguration: Sendable {
         self.gateway = try GatewayConfiguration(reader: reader)
         self.drainDelay = .seconds(try reader.integer(Settings.drainDelay, in: 0...300))
         self.idleTimeout = try reader.integer(Settings.idleTimeout, in: 1...3600)
+        self.connectionsPerAddress = try reader.integer(Settings.connectionsPerAddress, in: 1...1_000_000)
         self.anonymousCreates = try reader.integer(Settings.anonymousCreates, in: 1...1_000_000)
         if let proxies = reader.value(Settings.trustedProxies) {
             self.trustedProxies = try TrustedProxies(parsing: proxies)

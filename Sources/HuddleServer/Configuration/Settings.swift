@@ -94,6 +94,10 @@ public enum Settings {
         "anonymous-creates", default: "120",
         help: "counters, boards, tournaments and chats that guests and token-less clients may create per client address per minute; past it 429")
 
+    public static let connectionsPerAddress = Setting(
+        "connections-per-address", default: "256",
+        help: "open connections (HTTP and WebSocket together) one client address may hold; more are closed at once (peers in `--trusted-proxies` are not counted)")
+
     public static let idleTimeout = Setting(
         "idle-timeout", default: "30",
         help: "seconds a kept-alive HTTP connection may stay silent between requests before it is closed")
@@ -126,7 +130,7 @@ public enum Settings {
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
         authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authRefreshReuseInterval, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
-        drainDelay, idleTimeout, trustedProxies, anonymousCreates, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
+        drainDelay, idleTimeout, connectionsPerAddress, trustedProxies, anonymousCreates, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
     ]
 
     /// The setting a flag spells (`--port`), if any.
