@@ -83,9 +83,10 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
         configuration: configuration, gateway: gateway, readiness: readiness, backends: backends, apps: apps,
         accounts: accounts, logger: logger)
     let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
-        // A kept-alive connection that falls silent is closed after the idle timeout
-        // instead of holding a descriptor for ever. (Before its first request the
-        // upgrade channel has no such handler yet: that needs our own pipeline.)
+        // A kept-alive connection that falls silent between requests is closed after the
+        // idle timeout instead of holding a descriptor for ever. (Before its first request
+        // the upgrade channel has no such handler yet: GuardedChildChannel's header timeout
+        // covers that.)
         http1: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout))),
         // Frames up to twice the message limit are read whole, so that the gateway can
         // answer an oversized message with a clean 1009 rather than a reset connection;
@@ -103,7 +104,8 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
             GuardedChildChannel(
                 inner: HTTP1WebSocketUpgradeChannel(
                     responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfiguration),
-                connections: connections)
+                connections: connections,
+                headTimeout: .seconds(Int64(configuration.headerTimeout)), bodyTimeout: .seconds(Int64(configuration.bodyTimeout)))
         },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Huddle"),
         onServerRunning: { channel in

@@ -4,9 +4,12 @@ revoked access") and what must hold. Each case failed before its fix.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import socket
 import subprocess
+import time
 import uuid
 
 import requests
@@ -201,7 +204,6 @@ def test_the_data_directory_and_database_files_are_the_owners_only(huddle_factor
 
 
 def test_a_kept_alive_connection_that_falls_silent_is_closed_after_the_idle_timeout(huddle_factory):
-    import socket
     h = huddle_factory(args=["--idle-timeout", "2"])
     s = socket.create_connection((h.host, h.port), timeout=30)
     s.sendall(f"GET /health/live HTTP/1.1\r\nHost: {h.host}:{h.port}\r\n\r\n".encode())
@@ -225,7 +227,6 @@ def refresh(h, cookie: str) -> requests.Response:
 
 
 def test_a_refresh_whose_answer_was_lost_keeps_the_session_and_a_late_replay_ends_it(huddle_factory):
-    import time
     h = huddle_factory(args=["--auth-refresh-reuse-interval", "2"])
     name = f"u{rand()}"
     r = requests.post(h.url("/api/v1/auth/register"), timeout=HTTP_TIMEOUT,
@@ -291,14 +292,13 @@ def http_get(s, h, path: str = "/health/live") -> bytes:
 
 
 def test_a_client_address_holds_at_most_the_cap_of_connections(huddle_factory):
-    import socket
     cap = 8
     h = huddle_factory(args=["--connections-per-address", str(cap)])
 
     def fill():
         """The cap's worth of connections, all served: a WebSocket (counted with plain HTTP) and
-        cap - 1 sockets; None (after closing them) while the start's readiness poll, closed by
-        the client, is still open on the server."""
+        cap - 1 sockets; None (after closing them) while a socket of this process (the start's
+        readiness poll) is still open on the server."""
         ws = websocket.create_connection(h.ws_url, timeout=15)
         assert json.loads(ws.recv())["type"] == "welcome"
         socks = [socket.create_connection((h.host, h.port), timeout=30) for _ in range(cap - 1)]
@@ -307,8 +307,10 @@ def test_a_client_address_holds_at_most_the_cap_of_connections(huddle_factory):
         ws.close()
         for s in socks:
             s.close()
+        gc.collect()  # a client socket kept by a reference cycle (requests') is closed only then
         return None
-    filled = wait_until(fill, 10)
+    gc.collect()
+    filled = wait_until(fill, 15, interval=0.5)
     assert filled, "the cap's worth of connections served"
     ws, held = filled
     # One more, and more: accepted by the kernel, closed by the server unanswered.
@@ -329,3 +331,48 @@ def test_a_client_address_holds_at_most_the_cap_of_connections(huddle_factory):
     assert wait_until(served, 10), "a place freed by a close is taken again"
     for s in held:
         s.close()
+
+
+def closed_unanswered(s) -> bool:
+    """Whether the server closes `s` without a byte of answer (15 s: a hang guard, not a timing)."""
+    s.settimeout(15)
+    try:
+        return s.recv(4096) == b""
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+    finally:
+        s.close()
+
+
+def test_a_client_that_stalls_in_a_request_head_or_body_is_closed(huddle_factory):
+    h = huddle_factory(args=["--header-timeout", "2", "--body-timeout", "2"])
+    address = (h.host, h.port)
+    host = f"Host: {h.host}:{h.port}\r\n"
+    # Silent from the start; half a request line; half a head; half a body.
+    silent = socket.create_connection(address)
+    line = socket.create_connection(address)
+    line.sendall(b"GET /health/li")
+    head = socket.create_connection(address)
+    head.sendall(f"GET /health/live HTTP/1.1\r\n{host}X-Slow: ".encode())
+    body = socket.create_connection(address)
+    body.sendall(f"POST /api/v1/auth/login HTTP/1.1\r\n{host}Content-Type: application/json\r\n"
+                 f"Content-Length: 100\r\n\r\n{{\"login\":".encode())
+    for s, what in ((silent, "a silent socket"), (line, "a partial request line"), (head, "a partial head"),
+                    (body, "a partial body")):
+        assert closed_unanswered(s), f"{what} was still open after 15 s"
+
+    # A kept-alive client that pauses between requests is not cut off (that is the idle timeout's).
+    kept = socket.create_connection(address, timeout=15)
+    assert http_get(kept, h).startswith(b"HTTP/1.1 200")
+    time.sleep(3)
+    assert http_get(kept, h).startswith(b"HTTP/1.1 200"), "a pause between requests is no stall"
+    kept.close()
+    # Nor is a quiet WebSocket (it has its own pings).
+    ws = websocket.create_connection(h.ws_url, timeout=15)
+    assert json.loads(ws.recv())["type"] == "welcome"
+    time.sleep(3)
+    ws.send(json.dumps({"type": "ping"}))
+    assert json.loads(ws.recv())["type"] == "pong"
+    ws.close()

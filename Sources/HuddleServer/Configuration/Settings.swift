@@ -94,6 +94,11 @@ public enum Settings {
         "anonymous-creates", default: "120",
         help: "counters, boards, tournaments and chats that guests and token-less clients may create per client address per minute; past it 429")
 
+    public static let headerTimeout = Setting(
+        "header-timeout", default: "10",
+        help: "seconds a request's head may take to arrive whole (the first one counted from the connection's start) before the connection is closed")
+    public static let bodyTimeout = Setting(
+        "body-timeout", default: "30", help: "seconds a request's body may stall (no byte arriving) before the connection is closed")
     public static let connectionsPerAddress = Setting(
         "connections-per-address", default: "256",
         help: "open connections (HTTP and WebSocket together) one client address may hold; more are closed at once (peers in `--trusted-proxies` are not counted)")
@@ -130,7 +135,7 @@ public enum Settings {
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
         authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authRefreshReuseInterval, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
-        drainDelay, idleTimeout, connectionsPerAddress, trustedProxies, anonymousCreates, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
+        drainDelay, idleTimeout, headerTimeout, bodyTimeout, connectionsPerAddress, trustedProxies, anonymousCreates, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
     ]
 
     /// The setting a flag spells (`--port`), if any.

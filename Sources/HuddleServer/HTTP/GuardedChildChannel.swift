@@ -7,7 +7,8 @@ import NIOCore
 /// `additionalChannelHandlers` of its configuration only once a first request has arrived.
 ///
 /// A connection over its address's cap (``ConnectionsPerAddress``) gets no HTTP pipeline at
-/// all and is closed as soon as it is active.
+/// all and is closed as soon as it is active; every other one starts with a
+/// ``RequestReadTimeout`` in front of the HTTP decoder.
 struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
     struct Value: ServerChildChannelValue {
         /// nil for a refused connection.
@@ -17,6 +18,8 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
 
     let inner: Inner
     let connections: ConnectionsPerAddress
+    let headTimeout: TimeAmount
+    let bodyTimeout: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         if let address = channel.remoteAddress?.ipAddress, !self.connections.exempt.isTrusted(address) {
@@ -30,7 +33,12 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
             let connections = self.connections
             channel.closeFuture.whenComplete { _ in connections.close(address) }
         }
-        return self.inner.setup(channel: channel, logger: logger).map { Value(inner: $0, channel: channel) }
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(
+                RequestReadTimeout(headTimeout: self.headTimeout, bodyTimeout: self.bodyTimeout), position: .first)
+        }.flatMap {
+            self.inner.setup(channel: channel, logger: logger)
+        }.map { Value(inner: $0, channel: channel) }
     }
 
     func handle(value: Value, logger: Logger) async {
