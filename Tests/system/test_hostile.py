@@ -359,8 +359,13 @@ def test_a_client_that_stalls_in_a_request_head_or_body_is_closed(huddle_factory
     body = socket.create_connection(address)
     body.sendall(f"POST /api/v1/auth/login HTTP/1.1\r\n{host}Content-Type: application/json\r\n"
                  f"Content-Length: 100\r\n\r\n{{\"login\":".encode())
+    # Asking for a WebSocket does not end the watch: only a server's 101 does.
+    sneaky = socket.create_connection(address)
+    sneaky.sendall(f"POST /api/v1/auth/login HTTP/1.1\r\n{host}Connection: upgrade\r\nUpgrade: websocket\r\n"
+                   "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                   f"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{".encode())
     for s, what in ((silent, "a silent socket"), (line, "a partial request line"), (head, "a partial head"),
-                    (body, "a partial body")):
+                    (body, "a partial body"), (sneaky, "a partial body after asking for a WebSocket")):
         assert closed_unanswered(s), f"{what} was still open after 15 s"
 
     # A kept-alive client that pauses between requests is not cut off (that is the idle timeout's).

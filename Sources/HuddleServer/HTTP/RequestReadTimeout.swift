@@ -8,14 +8,17 @@ import NIOCore
 ///   within `headTimeout` of the accept, so a socket silent from the start is closed too.
 /// - A body (a `Content-Length` one, or a chunked one until its last chunk) may not stall for
 ///   longer than `bodyTimeout` between bytes.
-/// - Between requests nothing is timed here (Hummingbird's idle timeout is); once a request asks
-///   for a WebSocket upgrade the handler removes itself (the WebSocket has its own pings).
+/// - Between requests nothing is timed here (Hummingbird's idle timeout is); once the server
+///   answers `101 Switching Protocols` the handler removes itself (the WebSocket has its own
+///   pings). Asking for an upgrade is not enough: a refused or malformed one stays HTTP.
 ///
 /// It sits in front of the HTTP decoder and passes every byte on unchanged, looking only for
 /// where heads end and what their framing headers say.
-final class RequestReadTimeout: ChannelInboundHandler, RemovableChannelHandler {
+final class RequestReadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     private enum State {
         /// Between requests.
@@ -26,8 +29,9 @@ final class RequestReadTimeout: ChannelInboundHandler, RemovableChannelHandler {
         case body(remaining: Int)
         /// Reading a chunked body, until `0\r\n\r\n`.
         case chunked
-        /// A WebSocket upgrade was asked for: no longer watched.
-        case done
+        /// After a head asking for a WebSocket: between requests, until the answer says
+        /// whether the connection switched.
+        case upgrading
     }
 
     private let headTimeout: TimeAmount
@@ -67,7 +71,17 @@ final class RequestReadTimeout: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         self.scan(Self.unwrapInboundIn(data).readableBytesView, context)
         context.fireChannelRead(data)
-        if case .done = self.state {
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .upgrading = self.state else { return context.write(data, promise: promise) }
+        var switched = false
+        if case .byteBuffer(let buffer) = Self.unwrapOutboundIn(data) {
+            switched = buffer.readableBytesView.starts(with: "HTTP/1.1 101".utf8)
+        }
+        self.state = .idle
+        context.write(data, promise: promise)
+        if switched {
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
     }
@@ -76,9 +90,7 @@ final class RequestReadTimeout: ChannelInboundHandler, RemovableChannelHandler {
         var index = bytes.startIndex
         while index < bytes.endIndex {
             switch self.state {
-            case .done:
-                return
-            case .idle:
+            case .idle, .upgrading:
                 self.state = .head
                 self.arm(context, self.headTimeout)
             case .head:
@@ -114,7 +126,7 @@ final class RequestReadTimeout: ChannelInboundHandler, RemovableChannelHandler {
         let framing = Framing(head: self.head)
         self.head.removeAll(keepingCapacity: true)
         if framing.webSocketUpgrade {
-            self.state = .done
+            self.state = .upgrading
             self.disarm()
         } else if framing.chunked {
             self.state = .chunked
