@@ -1,6 +1,7 @@
 import HuddleCore
 public import HuddleGateway
 public import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 public import Logging
 import NIOCore
@@ -82,23 +83,31 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
     let router = buildRouter(
         configuration: configuration, gateway: gateway, readiness: readiness, backends: backends, apps: apps,
         accounts: accounts, logger: logger)
+    let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+        // A kept-alive connection that falls silent between requests is closed after the
+        // idle timeout instead of holding a descriptor for ever. (Before its first request
+        // the upgrade channel has no such handler yet: GuardedChildChannel's header timeout
+        // covers that.)
+        http1: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout))),
+        // Frames up to twice the message limit are read whole, so that the gateway can
+        // answer an oversized message with a clean 1009 rather than a reset connection;
+        // larger frames are cut off by the frame decoder, so memory stays bounded.
+        ws: .init(
+            maxFrameSize: configuration.gateway.maxMessageSize * 2,
+            autoPing: .enabled(timePeriod: .seconds(30)))
+    )
+    let webSocketResponder = router.buildResponder()
+    let connections = ConnectionsPerAddress(limit: configuration.connectionsPerAddress, exempt: configuration.trustedProxies)
     let application = Application(
         router: router,
-        server: .http1WebSocketUpgrade(
-            webSocketRouter: router,
-            configuration: .init(
-                // A kept-alive connection that falls silent is closed after the idle timeout
-                // instead of holding a descriptor for ever. (Before its first request the
-                // upgrade channel has no such handler yet: that needs our own pipeline.)
-                http1: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout))),
-                // Frames up to twice the message limit are read whole, so that the gateway can
-                // answer an oversized message with a clean 1009 rather than a reset connection;
-                // larger frames are cut off by the frame decoder, so memory stays bounded.
-                ws: .init(
-                    maxFrameSize: configuration.gateway.maxMessageSize * 2,
-                    autoPing: .enabled(timePeriod: .seconds(30)))
-            )
-        ),
+        // hummingbird-websocket's channel behind our own checks from the accept on.
+        server: HTTPServerBuilder { responder in
+            GuardedChildChannel(
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfiguration),
+                connections: connections,
+                headTimeout: .seconds(Int64(configuration.headerTimeout)), bodyTimeout: .seconds(Int64(configuration.bodyTimeout)))
+        },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Huddle"),
         onServerRunning: { channel in
             readiness.markListening()

@@ -196,8 +196,10 @@ import Testing
         }
     }
 
+    /// Without a reuse interval (a lost answer's grace, tested in the contract suite and in
+    /// test_hostile.py), so that the replay right after is a reuse.
     @Test func refreshRotatesTheTokenAndReusingARotatedOneEndsTheSession() async throws {
-        try await Self.withServer { _, client, _ in
+        try await Self.withServer(configure: { $0.auth.refreshReuseInterval = .zero }) { _, client, _ in
             let registered = try await Self.register(client, "finn")
             let first = try #require(registered.refreshToken)
             let refreshed = try await Self.call(client, .post, "/api/v1/auth/refresh", refresh: first)

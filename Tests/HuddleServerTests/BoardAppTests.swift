@@ -60,7 +60,7 @@ import Testing
         let broker = InProcessBroker()
         // Two replicas over one store, with one clock, so the 2 s lock is in force for both.
         let replicas = (0..<2).map { _ in
-            BoardRoutes(app: StreamApp<BoardState>(log: EventLog(store: store, broker: broker), clock: { 1_000_000 }))
+            BoardRoutes(app: StreamApp<BoardState>(log: EventLog(store: store, broker: broker), clock: { 1_000_000 }), creations: .unlimited)
         }
         let id = try await replicas[0].create(name: "Race", owner: Self.ada)
         let channel = replicas[0].channel(id)

@@ -146,6 +146,36 @@ import Testing
     }
 
     @Test(arguments: Backend.available)
+    func aTokenRotatedJustNowRotatesAgainAndLaterIsAReuse(_ backend: Backend) async throws {
+        let made = try await backend.make()
+        defer { Task { await made.close() } }
+        let accounts = made.accounts
+        try await accounts.startSession(Self.session("g1", family: "fg"))
+        let first = try await accounts.rotate(tokenHash: "g1", replacementHash: "g2", now: 10, expiresAt: 2_000, reuseInterval: 100)
+        #expect(first == .rotated(RefreshSession(tokenHash: "g2", familyID: "fg", userID: "id-ada", createdAt: 10, expiresAt: 2_000)))
+
+        // The answer was lost: the same token within the interval gives the family another token.
+        let again = try await accounts.rotate(tokenHash: "g1", replacementHash: "g3", now: 109, expiresAt: 2_000, reuseInterval: 100)
+        #expect(again == .rotated(RefreshSession(tokenHash: "g3", familyID: "fg", userID: "id-ada", createdAt: 109, expiresAt: 2_000)))
+        #expect(try await accounts.session(tokenHash: "g2", now: 109) != nil, "the first successor stays live")
+        #expect(try await accounts.session(tokenHash: "g3", now: 109) != nil)
+        #expect(try await accounts.session(tokenHash: "g1", now: 109) == nil, "the old token is still rotated")
+
+        // The interval counts from the first rotation; after it, the old token is a reuse again.
+        let late = try await accounts.rotate(tokenHash: "g1", replacementHash: "g4", now: 110, expiresAt: 2_000, reuseInterval: 100)
+        #expect(late == .reused(familyID: "fg", userID: "id-ada"))
+        for hash in ["g2", "g3", "g4"] {
+            #expect(try await accounts.session(tokenHash: hash, now: 111) == nil, "\(hash) ended with its family")
+        }
+
+        // A revoked family gets nothing within the interval either.
+        try await accounts.startSession(Self.session("h1", family: "fh"))
+        _ = try await accounts.rotate(tokenHash: "h1", replacementHash: "h2", now: 10, expiresAt: 2_000, reuseInterval: 100)
+        try await accounts.revokeFamily(ofTokenHash: "h2", now: 11)
+        #expect(try await accounts.rotate(tokenHash: "h1", replacementHash: "h3", now: 12, expiresAt: 2_000, reuseInterval: 100) == .invalid)
+    }
+
+    @Test(arguments: Backend.available)
     func concurrentRotationsOfOneTokenLetExactlyOneWin(_ backend: Backend) async throws {
         let made = try await backend.make()
         defer { Task { await made.close() } }

@@ -38,7 +38,10 @@ def register(h: HuddleProcess, session: requests.Session | None = None, name: st
     return r, name
 
 
-def test_a_cookie_session_survives_refreshes_and_ends_at_logout(huddle):
+def test_a_cookie_session_survives_refreshes_and_ends_at_logout(huddle_factory):
+    # No reuse interval, so that the replay below is theft at once (the interval's grace for a
+    # lost answer: test_hostile.py).
+    huddle = huddle_factory(args=["--auth-refresh-reuse-interval", "0"])
     browser = requests.Session()
     r, name = register(huddle, browser)
     assert r.status_code == 201, r.text

@@ -24,7 +24,9 @@ if not URL:
 
 @pytest.fixture
 def replicas(huddle_factory):
-    made = [huddle_factory(env={"HUDDLE_POSTGRES_URL": URL}, start=False) for _ in range(2)]
+    # No reuse interval, so that a replay is theft at once (its grace: test_hostile.py).
+    made = [huddle_factory(env={"HUDDLE_POSTGRES_URL": URL}, args=["--auth-refresh-reuse-interval", "0"], start=False)
+            for _ in range(2)]
     starters = [threading.Thread(target=h.start) for h in made]
     for t in starters:
         t.start()

@@ -4,15 +4,18 @@ revoked access") and what must hold. Each case failed before its fix.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import socket
 import subprocess
+import time
 import uuid
 
 import requests
 import websocket
 
-from conftest import AUTH_ENV
+from conftest import AUTH_ENV, wait_until
 
 HTTP_TIMEOUT = 30
 JSON = {"Content-Type": "application/json"}
@@ -201,7 +204,6 @@ def test_the_data_directory_and_database_files_are_the_owners_only(huddle_factor
 
 
 def test_a_kept_alive_connection_that_falls_silent_is_closed_after_the_idle_timeout(huddle_factory):
-    import socket
     h = huddle_factory(args=["--idle-timeout", "2"])
     s = socket.create_connection((h.host, h.port), timeout=30)
     s.sendall(f"GET /health/live HTTP/1.1\r\nHost: {h.host}:{h.port}\r\n\r\n".encode())
@@ -218,3 +220,164 @@ def test_a_kept_alive_connection_that_falls_silent_is_closed_after_the_idle_time
         s.close()
     assert received.startswith(b"HTTP/1.1 200"), received[:100]
     assert requests.get(h.url("/health/live"), timeout=HTTP_TIMEOUT).status_code == 200
+
+
+def refresh(h, cookie: str) -> requests.Response:
+    return requests.post(h.url("/api/v1/auth/refresh"), cookies={"huddle_refresh": cookie}, timeout=HTTP_TIMEOUT)
+
+
+def test_a_refresh_whose_answer_was_lost_keeps_the_session_and_a_late_replay_ends_it(huddle_factory):
+    h = huddle_factory(args=["--auth-refresh-reuse-interval", "2"])
+    name = f"u{rand()}"
+    r = requests.post(h.url("/api/v1/auth/register"), timeout=HTTP_TIMEOUT,
+                      json={"username": name, "email": f"{name}@example.com", "password": "correct horse battery"})
+    assert r.status_code == 201, r.text
+    first = r.cookies["huddle_refresh"]
+    lost = refresh(h, first)
+    assert lost.status_code == 200, lost.text
+    # Its answer never arrived: the browser still holds the first cookie and tries again.
+    again = refresh(h, first)
+    assert again.status_code == 200, again.text
+    assert again.json()["user"]["username"] == name
+    successor = again.cookies["huddle_refresh"]
+    assert successor not in (first, lost.cookies["huddle_refresh"])
+    newest = refresh(h, successor)
+    assert newest.status_code == 200, newest.text
+    # After the interval the first token again is theft: the whole family ends.
+    time.sleep(2.5)
+    assert refresh(h, first).status_code == 401
+    assert refresh(h, newest.cookies["huddle_refresh"]).status_code == 401
+
+
+def test_anonymous_creations_are_limited_per_client_address(huddle_factory):
+    import chat
+    import teams
+    from clients import new_guest, new_user
+    h = huddle_factory(args=["--anonymous-creates", "3", "--trusted-proxies", "127.0.0.1"])
+    guest = new_guest(h)
+    # A board, a tournament and a conversation by a guest fill this address's three...
+    assert requests.post(h.url("/api/v1/boards"), json={"name": "Mine"}, headers=guest.headers,
+                         timeout=HTTP_TIMEOUT).status_code == 201
+    assert teams.create(h, guest).status_code == 201
+    assert chat.start(h, guest).status_code == 201
+    # ...so nothing new from it now, with a token or without, until the window ends.
+    refused = [
+        requests.get(h.url(f"/counter/{rand()}"), timeout=HTTP_TIMEOUT),
+        requests.post(h.url(f"/api/v1/counters/{rand()}/increment"), timeout=HTTP_TIMEOUT),
+        requests.post(h.url("/api/v1/boards"), json={"name": "More"}, headers=guest.headers, timeout=HTTP_TIMEOUT),
+        teams.create(h, guest),
+        chat.start(h, guest),
+    ]
+    for r in refused:
+        assert_json_error(r, 429, "rate_limited")
+        assert 0 < int(r.headers["Retry-After"]) <= 60, r.headers
+    # A signed-in user is not counted; another client behind the trusted proxy has its own count.
+    user = new_user(h)
+    assert requests.post(h.url("/api/v1/boards"), json={"name": "Theirs"}, headers=user.headers,
+                         timeout=HTTP_TIMEOUT).status_code == 201
+    elsewhere = {"X-Forwarded-For": "203.0.113.9"}
+    counter = rand()
+    assert requests.get(h.url(f"/counter/{counter}"), headers=elsewhere, timeout=HTTP_TIMEOUT).json() == {"count": 1}
+    # Counting a counter that exists creates nothing: it goes on from the limited address too.
+    assert requests.get(h.url(f"/counter/{counter}"), timeout=HTTP_TIMEOUT).json() == {"count": 2}
+
+
+def http_get(s, h, path: str = "/health/live") -> bytes:
+    """Sends a keep-alive GET on the raw socket `s` and returns what arrives first (b"": closed)."""
+    try:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: {h.host}:{h.port}\r\n\r\n".encode())
+        return s.recv(4096)
+    except (ConnectionResetError, BrokenPipeError):
+        return b""
+
+
+def test_a_client_address_holds_at_most_the_cap_of_connections(huddle_factory):
+    cap = 8
+    h = huddle_factory(args=["--connections-per-address", str(cap)])
+
+    def fill():
+        """The cap's worth of connections, all served: a WebSocket (counted with plain HTTP) and
+        cap - 1 sockets; None (after closing them) while a socket of this process (the start's
+        readiness poll) is still open on the server."""
+        ws = websocket.create_connection(h.ws_url, timeout=15)
+        assert json.loads(ws.recv())["type"] == "welcome"
+        socks = [socket.create_connection((h.host, h.port), timeout=30) for _ in range(cap - 1)]
+        if all(http_get(s, h).startswith(b"HTTP/1.1 200") for s in socks):
+            return ws, socks
+        ws.close()
+        for s in socks:
+            s.close()
+        gc.collect()  # a client socket kept by a reference cycle (requests') is closed only then
+        return None
+    gc.collect()
+    filled = wait_until(fill, 15, interval=0.5)
+    assert filled, "the cap's worth of connections served"
+    ws, held = filled
+    # One more, and more: accepted by the kernel, closed by the server unanswered.
+    # (30 s is a hang guard, not a timing assertion.)
+    extra = [socket.create_connection((h.host, h.port), timeout=30) for _ in range(4)]
+    for s in extra:
+        assert http_get(s, h) == b"", "a connection over the cap is closed at once"
+        s.close()
+    assert http_get(held[0], h).startswith(b"HTTP/1.1 200"), "the held ones go on"
+    ws.send(json.dumps({"type": "ping"}))
+    assert json.loads(ws.recv())["type"] == "pong", "the WebSocket goes on"
+    # A closed connection frees its place.
+    ws.close()
+
+    def served() -> bool:
+        with socket.create_connection((h.host, h.port), timeout=30) as s:
+            return http_get(s, h).startswith(b"HTTP/1.1 200")
+    assert wait_until(served, 10), "a place freed by a close is taken again"
+    for s in held:
+        s.close()
+
+
+def closed_unanswered(s) -> bool:
+    """Whether the server closes `s` without a byte of answer (15 s: a hang guard, not a timing)."""
+    s.settimeout(15)
+    try:
+        return s.recv(4096) == b""
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+    finally:
+        s.close()
+
+
+def test_a_client_that_stalls_in_a_request_head_or_body_is_closed(huddle_factory):
+    h = huddle_factory(args=["--header-timeout", "2", "--body-timeout", "2"])
+    address = (h.host, h.port)
+    host = f"Host: {h.host}:{h.port}\r\n"
+    # Silent from the start; half a request line; half a head; half a body.
+    silent = socket.create_connection(address)
+    line = socket.create_connection(address)
+    line.sendall(b"GET /health/li")
+    head = socket.create_connection(address)
+    head.sendall(f"GET /health/live HTTP/1.1\r\n{host}X-Slow: ".encode())
+    body = socket.create_connection(address)
+    body.sendall(f"POST /api/v1/auth/login HTTP/1.1\r\n{host}Content-Type: application/json\r\n"
+                 f"Content-Length: 100\r\n\r\n{{\"login\":".encode())
+    # Asking for a WebSocket does not end the watch: only a server's 101 does.
+    sneaky = socket.create_connection(address)
+    sneaky.sendall(f"POST /api/v1/auth/login HTTP/1.1\r\n{host}Connection: upgrade\r\nUpgrade: websocket\r\n"
+                   "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                   f"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{".encode())
+    for s, what in ((silent, "a silent socket"), (line, "a partial request line"), (head, "a partial head"),
+                    (body, "a partial body"), (sneaky, "a partial body after asking for a WebSocket")):
+        assert closed_unanswered(s), f"{what} was still open after 15 s"
+
+    # A kept-alive client that pauses between requests is not cut off (that is the idle timeout's).
+    kept = socket.create_connection(address, timeout=15)
+    assert http_get(kept, h).startswith(b"HTTP/1.1 200")
+    time.sleep(3)
+    assert http_get(kept, h).startswith(b"HTTP/1.1 200"), "a pause between requests is no stall"
+    kept.close()
+    # Nor is a quiet WebSocket (it has its own pings).
+    ws = websocket.create_connection(h.ws_url, timeout=15)
+    assert json.loads(ws.recv())["type"] == "welcome"
+    time.sleep(3)
+    ws.send(json.dumps({"type": "ping"}))
+    assert json.loads(ws.recv())["type"] == "pong"
+    ws.close()

@@ -12,6 +12,10 @@
 /// - `rotate` is atomic: of two concurrent rotations of one token exactly one gets `.rotated`;
 ///   the other is a reuse and revokes the family. A revoked family's tokens, including ones
 ///   issued after the revocation started, never rotate again.
+/// - A token rotated less than `reuseInterval` ago (and whose family is live) is not a reuse:
+///   presenting it again adds `replacementHash` to the family and answers `.rotated`, so a
+///   client whose refresh response was lost stays signed in. Earlier successors stay live.
+///   Later, presenting it is a reuse.
 public protocol Accounts: Sendable {
     func create(_ user: User) async throws
     func user(id: String) async throws -> User?
@@ -24,8 +28,10 @@ public protocol Accounts: Sendable {
 
     /// Stores the first token of a new family.
     func startSession(_ session: RefreshSession) async throws
-    /// Rotates the token whose hash is `tokenHash` to `replacementHash`, valid until `expiresAt`.
-    func rotate(tokenHash: String, replacementHash: String, now: Int64, expiresAt: Int64) async throws -> RefreshOutcome
+    /// Rotates the token whose hash is `tokenHash` to `replacementHash`, valid until `expiresAt`;
+    /// a token rotated less than `reuseInterval` milliseconds ago rotates again (see the contract).
+    func rotate(tokenHash: String, replacementHash: String, now: Int64, expiresAt: Int64, reuseInterval: Int64) async throws
+        -> RefreshOutcome
     /// The live session of a token (not rotated, not revoked, not expired), without rotating it.
     func session(tokenHash: String, now: Int64) async throws -> RefreshSession?
     /// Revokes the family of the token whose hash is `tokenHash` (logout). Unknown tokens are ignored.
@@ -66,6 +72,13 @@ extension Accounts {
 
     public func userCount() async throws -> Int {
         try await self.userCount(matching: nil)
+    }
+
+    /// Rotates without a reuse interval: a rotated token presented again is always a reuse.
+    public func rotate(tokenHash: String, replacementHash: String, now: Int64, expiresAt: Int64) async throws
+        -> RefreshOutcome
+    {
+        try await self.rotate(tokenHash: tokenHash, replacementHash: replacementHash, now: now, expiresAt: expiresAt, reuseInterval: 0)
     }
 
     /// Revokes every family of a user.

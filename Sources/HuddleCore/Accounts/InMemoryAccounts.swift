@@ -7,7 +7,8 @@ public actor InMemoryAccounts: Accounts {
 
     private struct Stored {
         var session: RefreshSession
-        var rotated = false
+        /// When it was rotated (milliseconds since 1970), nil while live.
+        var rotatedAt: Int64?
     }
 
     public init() {}
@@ -59,17 +60,21 @@ public actor InMemoryAccounts: Accounts {
         self.sessions[session.tokenHash] = Stored(session: session)
     }
 
-    public func rotate(tokenHash: String, replacementHash: String, now: Int64, expiresAt: Int64) -> RefreshOutcome {
+    public func rotate(tokenHash: String, replacementHash: String, now: Int64, expiresAt: Int64, reuseInterval: Int64)
+        -> RefreshOutcome
+    {
         guard var stored = self.sessions[tokenHash], !self.revokedFamilies.contains(stored.session.familyID) else {
             return .invalid
         }
-        if stored.rotated {
+        if let rotatedAt = stored.rotatedAt, rotatedAt <= now - reuseInterval {
             self.revokedFamilies.insert(stored.session.familyID)
             return .reused(familyID: stored.session.familyID, userID: stored.session.userID)
         }
         guard stored.session.expiresAt > now else { return .invalid }
-        stored.rotated = true
-        self.sessions[tokenHash] = stored
+        if stored.rotatedAt == nil {
+            stored.rotatedAt = now
+            self.sessions[tokenHash] = stored
+        }
         let next = RefreshSession(
             tokenHash: replacementHash, familyID: stored.session.familyID, userID: stored.session.userID, createdAt: now,
             expiresAt: expiresAt)
@@ -78,7 +83,7 @@ public actor InMemoryAccounts: Accounts {
     }
 
     public func session(tokenHash: String, now: Int64) -> RefreshSession? {
-        guard let stored = self.sessions[tokenHash], !stored.rotated, stored.session.expiresAt > now,
+        guard let stored = self.sessions[tokenHash], stored.rotatedAt == nil, stored.session.expiresAt > now,
             !self.revokedFamilies.contains(stored.session.familyID)
         else { return nil }
         return stored.session

@@ -15,18 +15,14 @@ struct AccountsComponents: Sendable {
         let tokens = await AccessTokens(
             key: signingKey, accessLifetime: configuration.accessTokenLifetime,
             guestLifetime: configuration.guestTokenLifetime)
-        let start = ContinuousClock.now
-        let seconds: @Sendable () -> Double = {
-            let (seconds, attoseconds) = (ContinuousClock.now - start).components
-            return Double(seconds) + Double(attoseconds) / 1e18
-        }
+        let seconds = LoginThrottle.secondsSinceStart()
         let window = configuration.loginWindow
         let authority = SessionAuthority(
             accounts: accounts, passwords: registry.passwords, tokens: tokens,
             throttle: LoginThrottle(attempts: configuration.loginAttempts, window: window, now: seconds),
             addressThrottle: LoginThrottle(attempts: configuration.addressAttempts, window: window, now: seconds),
             registrationThrottle: LoginThrottle(attempts: configuration.registrations, window: window, now: seconds),
-            refreshLifetime: configuration.refreshLifetime, guestPassLifetime: configuration.guestPassLifetime, clock: WallClock.millisecondsSince1970, logger: logger,
+            refreshLifetime: configuration.refreshLifetime, refreshReuseInterval: configuration.refreshReuseInterval, guestPassLifetime: configuration.guestPassLifetime, clock: WallClock.millisecondsSince1970, logger: logger,
             decoyHash: try await registry.passwords.hash(SessionAuthority.randomToken()))
         return AccountsComponents(authority: authority, registry: registry)
     }

@@ -15,6 +15,8 @@ public struct AuthConfiguration: Sendable {
     /// What a guest's token lasts once they created or joined a tournament.
     public var guestPassLifetime: Duration
     public var refreshLifetime: Duration
+    /// How long a rotated refresh token still refreshes instead of revoking its session.
+    public var refreshReuseInterval: Duration
     public var bcryptCost: Int
     /// Password hashes waiting or running at once before logins get 503.
     public var hashQueue: Int
@@ -49,6 +51,7 @@ public struct AuthConfiguration: Sendable {
         self.guestTokenLifetime = .seconds(try reader.integer(Settings.authGuestTTL, in: 10...(7 * 24 * 3600)))
         self.guestPassLifetime = .seconds(try reader.integer(Settings.authGuestPassTTL, in: 10...(30 * 24 * 3600)))
         self.refreshLifetime = .seconds(try reader.integer(Settings.authRefreshTTL, in: 1...365) * 24 * 3600)
+        self.refreshReuseInterval = .seconds(try reader.integer(Settings.authRefreshReuseInterval, in: 0...300))
         self.bcryptCost = try reader.integer(Settings.authBcryptCost, in: 4...16)
         self.hashQueue = try reader.integer(Settings.authHashQueue, in: 1...100_000)
         self.loginAttempts = try reader.integer(Settings.authLoginAttempts, in: 1...1000)

@@ -127,8 +127,7 @@ struct AuthRoutes {
     /// The client's address, for the login rate limit: the TCP peer, or what a trusted proxy
     /// says in `X-Forwarded-For` (anyone else can send that header).
     func client(_ request: Request, _ context: AppRequestContext) -> String {
-        let peer = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        return self.trustedProxies.client(peer: peer, forwardedFor: request.headers[values: .xForwardedFor])
+        self.trustedProxies.client(of: request, context)
     }
 }
 

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// Counts failed logins per login name and client address, in this process.
+/// Counts failed logins per login name and client address, in this process (and, by the same
+/// rule, registrations and anonymous creations per address).
 ///
 /// After `attempts` failures within `window` seconds, further logins for that pair are refused
 /// until the window of the first failure has passed; a success clears the count. Replicas
@@ -50,6 +51,15 @@ final class LoginThrottle: Sendable {
             } else {
                 entries[key] = Entry(failures: 1, windowStart: now)
             }
+        }
+    }
+
+    /// A monotonic clock for `now`: seconds since this call.
+    static func secondsSinceStart() -> @Sendable () -> Double {
+        let start = ContinuousClock.now
+        return {
+            let (seconds, attoseconds) = (ContinuousClock.now - start).components
+            return Double(seconds) + Double(attoseconds) / 1e18
         }
     }
 

@@ -13,7 +13,9 @@ import Logging
 /// Logins, refresh-token sessions, guests, and turning tokens into identities.
 ///
 /// Refresh tokens are 32 random bytes; only their SHA-256 hash is stored. Each refresh rotates
-/// the token, and presenting a rotated one revokes its whole family (see ``RefreshSession``).
+/// the token, and presenting a rotated one revokes its whole family (see ``RefreshSession``),
+/// unless it was rotated less than ``refreshReuseInterval`` ago: then the answer was probably
+/// lost on the way, and the family gets one more token instead.
 struct SessionAuthority: Sendable {
     let accounts: any Accounts
     let passwords: PasswordHasher
@@ -25,6 +27,8 @@ struct SessionAuthority: Sendable {
     let addressThrottle: LoginThrottle
     let registrationThrottle: LoginThrottle
     let refreshLifetime: Duration
+    /// How long a rotated refresh token still refreshes (its answer may have been lost).
+    let refreshReuseInterval: Duration
     /// What a guest's pass lasts (``pass(for:)``).
     let guestPassLifetime: Duration
     let clock: @Sendable () -> Int64
@@ -145,7 +149,7 @@ struct SessionAuthority: Sendable {
         let now = self.clock()
         let outcome = try await self.accounts.rotate(
             tokenHash: Self.hash(presented), replacementHash: Self.hash(replacement), now: now,
-            expiresAt: now + self.refreshLifetime.milliseconds64)
+            expiresAt: now + self.refreshLifetime.milliseconds64, reuseInterval: self.refreshReuseInterval.milliseconds64)
         switch outcome {
         case .rotated(let session):
             guard let user = try await self.accounts.user(id: session.userID), user.active else {

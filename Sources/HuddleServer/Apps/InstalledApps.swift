@@ -24,17 +24,22 @@ func installedApps(
 ) -> [any AppRoutes] {
     let log = EventLog(store: backends.events, broker: backends.broker)
     let passes: @Sendable (Identity) async throws -> SessionAuthority.Grant? = { try await authority.pass(for: $0) }
+    // One count per address for every app: a client cannot spread its fill over them.
+    let creations = AnonymousCreations(
+        throttle: LoginThrottle(attempts: configuration.anonymousCreates, window: .seconds(60), now: LoginThrottle.secondsSinceStart()),
+        trustedProxies: configuration.trustedProxies)
     return [
-        CounterRoutes(app: CounterApp(counters: backends.counters, log: log)),
-        BoardRoutes(app: StreamApp<BoardState>(log: log)),
-        TeamsRoutes(app: StreamApp<TournamentState>(log: log), passes: passes, origin: configuration.publicOrigin),
-        chatRoutes(log: log, backends: backends, passes: passes, configuration: configuration, logger: logger),
+        CounterRoutes(app: CounterApp(counters: backends.counters, log: log), creations: creations),
+        BoardRoutes(app: StreamApp<BoardState>(log: log), creations: creations),
+        TeamsRoutes(
+            app: StreamApp<TournamentState>(log: log), passes: passes, origin: configuration.publicOrigin, creations: creations),
+        chatRoutes(log: log, backends: backends, passes: passes, creations: creations, configuration: configuration, logger: logger),
     ]
 }
 
 private func chatRoutes(
     log: EventLog, backends: Backends, passes: @escaping @Sendable (Identity) async throws -> SessionAuthority.Grant?,
-    configuration: HuddleConfiguration, logger: Logger
+    creations: AnonymousCreations, configuration: HuddleConfiguration, logger: Logger
 ) -> ChatRoutes {
     let conversations = StreamApp<ConversationState>(log: log)
     let assistant: ChatAssistant =
@@ -51,5 +56,5 @@ private func chatRoutes(
     }
     return ChatRoutes(
         app: ChatApp(stream: conversations, responder: responder), index: index, accounts: backends.accounts, passes: passes,
-        sweeper: sweeper)
+        sweeper: sweeper, creations: creations)
 }

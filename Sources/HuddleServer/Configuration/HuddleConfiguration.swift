@@ -56,6 +56,15 @@ public struct HuddleConfiguration: Sendable {
     /// Seconds a kept-alive HTTP connection may stay silent between requests before it is
     /// closed (key `idle-timeout`).
     public var idleTimeout: Int
+    /// Seconds a request head may take (key `header-timeout`) and a body may stall (key
+    /// `body-timeout`) before the connection is closed.
+    public var headerTimeout: Int
+    public var bodyTimeout: Int
+    /// Open connections one client address may hold (key `connections-per-address`).
+    public var connectionsPerAddress: Int
+    /// What guests and token-less clients may create per client address per minute (key
+    /// `anonymous-creates`).
+    public var anonymousCreates: Int
     /// The longest a graceful shutdown may take: the drain delay, the WebSocket drain, and ten
     /// seconds for in-flight requests and closing the backends.
     public var shutdownCeiling: Duration { self.drainDelay + self.drainTimeout + .seconds(10) }
@@ -88,6 +97,10 @@ public struct HuddleConfiguration: Sendable {
         self.gateway = try GatewayConfiguration(reader: reader)
         self.drainDelay = .seconds(try reader.integer(Settings.drainDelay, in: 0...300))
         self.idleTimeout = try reader.integer(Settings.idleTimeout, in: 1...3600)
+        self.headerTimeout = try reader.integer(Settings.headerTimeout, in: 1...3600)
+        self.bodyTimeout = try reader.integer(Settings.bodyTimeout, in: 1...3600)
+        self.connectionsPerAddress = try reader.integer(Settings.connectionsPerAddress, in: 1...1_000_000)
+        self.anonymousCreates = try reader.integer(Settings.anonymousCreates, in: 1...1_000_000)
         if let proxies = reader.value(Settings.trustedProxies) {
             self.trustedProxies = try TrustedProxies(parsing: proxies)
         }

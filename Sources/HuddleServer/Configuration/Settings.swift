@@ -71,6 +71,9 @@ public enum Settings {
         "auth.guest-pass-ttl", default: "86400",
         help: "seconds the token lasts that a guest gets on creating or joining a tournament, so that their page resumes as them")
     public static let authRefreshTTL = Setting("auth.refresh-ttl", default: "30", help: "days a session lasts after its last refresh")
+    public static let authRefreshReuseInterval = Setting(
+        "auth.refresh-reuse-interval", default: "10",
+        help: "seconds a just-rotated refresh token still refreshes (its answer may have been lost) before presenting it again ends the session as stolen (`0`: never)")
     public static let authBcryptCost = Setting("auth.bcrypt-cost", default: "12", help: "bcrypt work factor (4–16)")
     public static let authHashQueue = Setting(
         "auth.hash-queue", default: "64",
@@ -91,6 +94,19 @@ public enum Settings {
     public static let trustedProxies = Setting(
         "trusted-proxies",
         help: "load balancers (addresses or CIDR ranges, comma separated) whose `X-Forwarded-For` names the client ([details](docs/SECURITY.md))")
+
+    public static let anonymousCreates = Setting(
+        "anonymous-creates", default: "120",
+        help: "counters, boards, tournaments and chats that guests and token-less clients may create per client address per minute; past it 429")
+
+    public static let headerTimeout = Setting(
+        "header-timeout", default: "10",
+        help: "seconds a request's head may take to arrive whole (the first one counted from the connection's start) before the connection is closed")
+    public static let bodyTimeout = Setting(
+        "body-timeout", default: "30", help: "seconds a request's body may stall (no byte arriving) before the connection is closed")
+    public static let connectionsPerAddress = Setting(
+        "connections-per-address", default: "256",
+        help: "open connections (HTTP and WebSocket together) one client address may hold; more are closed at once (peers in `--trusted-proxies` are not counted)")
 
     public static let idleTimeout = Setting(
         "idle-timeout", default: "30",
@@ -125,9 +141,9 @@ public enum Settings {
         redisURL, redisSentinels, redisMasterName, redisUsername, redisPassword, redisPasswordFile, redisSentinelPassword,
         redisSentinelPasswordFile, redisTLS, redisTLSCAFile, redisKeyPrefix, redisWaitReplicas, redisWaitTimeout, allowInsecureRedis,
         wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
-        authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
+        authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authRefreshReuseInterval, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
-        drainDelay, idleTimeout, trustedProxies, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
+        drainDelay, idleTimeout, headerTimeout, bodyTimeout, connectionsPerAddress, trustedProxies, anonymousCreates, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,
         otlpEndpoint,
     ]
 

@@ -100,8 +100,8 @@ public struct PostgresAccounts: Accounts {
         )
     }
 
-    public func rotate(tokenHash: String, replacementHash: String, now: Int64, expiresAt: Int64) async throws
-        -> RefreshOutcome
+    public func rotate(tokenHash: String, replacementHash: String, now: Int64, expiresAt: Int64, reuseInterval: Int64)
+        async throws -> RefreshOutcome
     {
         let claimed = try await self.database.query(
             """
@@ -117,6 +117,23 @@ public struct PostgresAccounts: Accounts {
                 tokenHash: replacementHash, familyID: familyID, userID: userID, createdAt: now, expiresAt: expiresAt)
             try await self.insertToken(next)
             return .rotated(next)
+        }
+        // Rotated only just: a client whose answer was lost presents it again. One more token
+        // joins the family, in one statement, so a family revoked meanwhile gets none.
+        let reissued = try await self.database.query(
+            """
+            INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)
+            SELECT \(replacementHash), t.family_id, t.user_id, \(now), \(expiresAt)
+            FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+            WHERE t.token_hash = \(tokenHash) AND t.rotated_at > \(now - reuseInterval) AND t.expires_at > \(now)
+              AND f.revoked_at IS NULL
+            RETURNING family_id, user_id
+            """
+        )
+        if let row = reissued.first {
+            let (familyID, userID) = try row.decode((String, String).self)
+            return .rotated(
+                RefreshSession(tokenHash: replacementHash, familyID: familyID, userID: userID, createdAt: now, expiresAt: expiresAt))
         }
         // Not live: a rotated token of a family that is still live is a replay. Revoke it.
         let revoked = try await self.database.query(

@@ -106,8 +106,8 @@ public struct SQLiteAccounts: Accounts {
         )
     }
 
-    public func rotate(tokenHash: String, replacementHash: String, now: Int64, expiresAt: Int64) async throws
-        -> RefreshOutcome
+    public func rotate(tokenHash: String, replacementHash: String, now: Int64, expiresAt: Int64, reuseInterval: Int64)
+        async throws -> RefreshOutcome
     {
         // Only a live token of a live family is marked rotated; the guard in the WHERE clause
         // makes the check and the mark one step, so two racing refreshes cannot both win.
@@ -126,6 +126,23 @@ public struct SQLiteAccounts: Accounts {
                 userID: row.column("user_id")?.string ?? "", createdAt: now, expiresAt: expiresAt)
             try await self.insertToken(next)
             return .rotated(next)
+        }
+        // Rotated only just: a client whose answer was lost presents it again. One more token
+        // joins the family, in one statement, so a family revoked meanwhile gets none.
+        let reissued = try await self.database.query(
+            """
+            INSERT INTO refresh_tokens (token_hash, family_id, user_id, created_at, expires_at)
+            SELECT ?3, t.family_id, t.user_id, ?2, ?4 FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+            WHERE t.token_hash = ?1 AND t.rotated_at > ?2 - ?5 AND t.expires_at > ?2 AND f.revoked_at IS NULL
+            RETURNING family_id, user_id
+            """,
+            [.text(tokenHash), .integer(Int(now)), .text(replacementHash), .integer(Int(expiresAt)), .integer(Int(reuseInterval))]
+        )
+        if let row = reissued.first {
+            return .rotated(
+                RefreshSession(
+                    tokenHash: replacementHash, familyID: row.column("family_id")?.string ?? "",
+                    userID: row.column("user_id")?.string ?? "", createdAt: now, expiresAt: expiresAt))
         }
         // Not live: a rotated token of a family that is still live is a replay. Revoke it.
         let revoked = try await self.database.query(

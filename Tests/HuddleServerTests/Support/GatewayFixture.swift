@@ -31,7 +31,7 @@ struct GatewayFixture {
         let log = EventLog(store: self.store, broker: self.broker)
         self.notes = StreamApp<Notes>(log: log)
         self.counter = CounterApp(counters: self.counters, log: log)
-        self.boards = BoardRoutes(app: StreamApp<BoardState>(log: log))
+        self.boards = BoardRoutes(app: StreamApp<BoardState>(log: log), creations: .unlimited)
         let directory = ChannelDirectory([self.boards.app, self.notes, self.counter, self.rooms])
         self.gateway = Gateway(
             directory: directory, broker: self.broker, presence: self.presence, configuration: configuration, logger: logger,
@@ -94,4 +94,10 @@ final class Users: Sendable {
     func set(_ identity: Identity) {
         self.table.withLock { $0[identity.id] = identity }
     }
+}
+
+extension AnonymousCreations {
+    /// No limit that an in-process test would reach.
+    static let unlimited = AnonymousCreations(
+        throttle: LoginThrottle(attempts: .max, window: .seconds(60), now: { 0 }), trustedProxies: .none)
 }

@@ -15,6 +15,7 @@ import Hummingbird
 /// each board's own stream.
 struct BoardRoutes: AppRoutes {
     let app: StreamApp<BoardState>
+    let creations: AnonymousCreations
     let index = StateCache<BoardIndex>(limit: 1)
 
     var channelApp: any ChannelApp { self.app }
@@ -24,6 +25,7 @@ struct BoardRoutes: AppRoutes {
         boards.post { request, context in
             let identity = try context.requireIdentity()
             let naming = try await request.decode(as: Naming.self, context: context)
+            try self.creations.admit(request, context)
             let id = try await self.create(name: naming.name, owner: identity)
             return try JSONResponse.make(BoardBody(id: id, try await self.app.state(of: self.channel(id))), status: .created)
         }

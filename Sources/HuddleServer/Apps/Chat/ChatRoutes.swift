@@ -17,6 +17,7 @@ struct ChatRoutes: AppRoutes {
     let passes: @Sendable (Identity) async throws -> SessionAuthority.Grant?
     /// The bot's sweep for what other replicas left unanswered; nil with `chat.bot off`.
     let sweeper: ChatSweeper?
+    let creations: AnonymousCreations
 
     var channelApp: any ChannelApp { self.app }
     var services: [any Service] { self.sweeper.map { [$0] } ?? [] }
@@ -31,6 +32,7 @@ struct ChatRoutes: AppRoutes {
             var fields = try await request.decode(as: FieldReader.self, context: context)
             let name = fields.text("customerName")
             guard fields.problems.isEmpty else { throw APIError(.badRequest, "Some fields are invalid.", fields: fields.problems) }
+            try self.creations.admit(request, context)
             let id = try await self.start(for: identity, customerName: name)
             var pass: GrantBody?
             if let grant = try await self.passes(identity) { pass = GrantBody(grant) }

@@ -20,6 +20,7 @@ struct TeamsRoutes: AppRoutes {
     /// A guest who creates or joins gets a longer-lived token: their page resumes as them.
     let passes: @Sendable (Identity) async throws -> SessionAuthority.Grant?
     let origin: PublicOrigin
+    let creations: AnonymousCreations
 
     var channelApp: any ChannelApp { self.app }
 
@@ -30,6 +31,7 @@ struct TeamsRoutes: AppRoutes {
             // Before anything is written: a request whose link cannot be made is refused whole.
             let origin = try self.origin.origin(of: request, context)
             let input = try await request.decode(as: FieldReader.self, context: context)
+            try self.creations.admit(request, context)
             let id: String
             do {
                 id = try await self.create(try input.tournamentSettings(), by: identity)

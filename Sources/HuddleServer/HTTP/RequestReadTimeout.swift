@@ -1,0 +1,181 @@
+import NIOCore
+
+/// Closes a connection whose client stalls while sending a request, which Hummingbird's idle
+/// timeout does not: that one runs only between requests, and in the WebSocket upgrade
+/// channel only after a first request.
+///
+/// - A head must arrive whole within `headTimeout` of its first byte; the first request's
+///   within `headTimeout` of the accept, so a socket silent from the start is closed too.
+/// - A body (a `Content-Length` one, or a chunked one until its last chunk) may not stall for
+///   longer than `bodyTimeout` between bytes.
+/// - Between requests nothing is timed here (Hummingbird's idle timeout is); once the server
+///   answers `101 Switching Protocols` the handler removes itself (the WebSocket has its own
+///   pings). Asking for an upgrade is not enough: a refused or malformed one stays HTTP.
+///
+/// It sits in front of the HTTP decoder and passes every byte on unchanged, looking only for
+/// where heads end and what their framing headers say.
+final class RequestReadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// Reading a head.
+        case head
+        /// Reading a `Content-Length` body, `remaining` bytes to come.
+        case body(remaining: Int)
+        /// Reading a chunked body, until `0\r\n\r\n`.
+        case chunked
+        /// After a head asking for a WebSocket: between requests, until the answer says
+        /// whether the connection switched.
+        case upgrading
+    }
+
+    private let headTimeout: TimeAmount
+    private let bodyTimeout: TimeAmount
+    private var state = State.head
+    /// The current head's bytes so far (up to `headLimit`: the decoder refuses longer ones).
+    private var head: [UInt8] = []
+    /// The last bytes of a chunked body, to find its end across reads.
+    private var chunkTail: [UInt8] = []
+    private var timer: Scheduled<Void>?
+    private static let headLimit = 96 * 1024
+    private static let lastChunk = Array("\r\n0\r\n\r\n".utf8)
+
+    init(headTimeout: TimeAmount, bodyTimeout: TimeAmount) {
+        self.headTimeout = headTimeout
+        self.bodyTimeout = bodyTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { self.arm(context, self.headTimeout) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.arm(context, self.headTimeout)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.disarm()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.disarm()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.scan(Self.unwrapInboundIn(data).readableBytesView, context)
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .upgrading = self.state else { return context.write(data, promise: promise) }
+        var switched = false
+        if case .byteBuffer(let buffer) = Self.unwrapOutboundIn(data) {
+            switched = buffer.readableBytesView.starts(with: "HTTP/1.1 101".utf8)
+        }
+        self.state = .idle
+        context.write(data, promise: promise)
+        if switched {
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+    }
+
+    private func scan(_ bytes: ByteBufferView, _ context: ChannelHandlerContext) {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            switch self.state {
+            case .idle, .upgrading:
+                self.state = .head
+                self.arm(context, self.headTimeout)
+            case .head:
+                let byte = bytes[index]
+                index += 1
+                if self.head.count < Self.headLimit { self.head.append(byte) }
+                if byte == UInt8(ascii: "\n"), self.head.suffix(4).elementsEqual("\r\n\r\n".utf8) || self.head.suffix(2).elementsEqual("\n\n".utf8) {
+                    self.headEnded(context)
+                }
+            case .body(let remaining):
+                let taken = min(remaining, bytes.endIndex - index)
+                index += taken
+                if taken == remaining {
+                    self.requestEnded()
+                } else {
+                    self.state = .body(remaining: remaining - taken)
+                    self.arm(context, self.bodyTimeout)
+                }
+            case .chunked:
+                self.chunkTail.append(bytes[index])
+                index += 1
+                if self.chunkTail.count > Self.lastChunk.count { self.chunkTail.removeFirst() }
+                if self.chunkTail == Self.lastChunk {
+                    self.requestEnded()
+                } else {
+                    self.arm(context, self.bodyTimeout)
+                }
+            }
+        }
+    }
+
+    private func headEnded(_ context: ChannelHandlerContext) {
+        let framing = Framing(head: self.head)
+        self.head.removeAll(keepingCapacity: true)
+        if framing.webSocketUpgrade {
+            self.state = .upgrading
+            self.disarm()
+        } else if framing.chunked {
+            self.state = .chunked
+            // The body starts a line: its last chunk may be the first.
+            self.chunkTail = Array("\r\n".utf8)
+            self.arm(context, self.bodyTimeout)
+        } else if framing.contentLength > 0 {
+            self.state = .body(remaining: framing.contentLength)
+            self.arm(context, self.bodyTimeout)
+        } else {
+            self.requestEnded()
+        }
+    }
+
+    private func requestEnded() {
+        self.state = .idle
+        self.disarm()
+    }
+
+    private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
+        self.timer?.cancel()
+        self.timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            context.close(promise: nil)
+        }
+    }
+
+    private func disarm() {
+        self.timer?.cancel()
+        self.timer = nil
+    }
+
+    /// What a request head says about what follows it.
+    struct Framing {
+        var contentLength = 0
+        var chunked = false
+        var webSocketUpgrade = false
+
+        init(head: [UInt8]) {
+            for line in head.split(whereSeparator: { $0 == 13 || $0 == 10 }).dropFirst() {
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+                let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+                let value = String(decoding: line[(colon + 1)...], as: UTF8.self).lowercased()
+                switch name {
+                case "content-length": self.contentLength = Int(value.filter { $0 != " " && $0 != "\t" }) ?? 0
+                case "transfer-encoding": self.chunked = value.contains("chunked")
+                case "upgrade": self.webSocketUpgrade = value.contains("websocket")
+                default: break
+                }
+            }
+        }
+    }
+}
