@@ -88,6 +88,10 @@ final class RequestReadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func scan(_ bytes: ByteBufferView, _ context: ChannelHandlerContext) {
         var index = bytes.startIndex
+        // A body that goes on past this read gets its stall timer re-armed once, after the
+        // loop: not once per byte.
+        var bodyGoesOn = false
+        defer { if bodyGoesOn { self.arm(context, self.bodyTimeout) } }
         while index < bytes.endIndex {
             switch self.state {
             case .idle, .upgrading:
@@ -107,7 +111,7 @@ final class RequestReadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
                     self.requestEnded()
                 } else {
                     self.state = .body(remaining: remaining - taken)
-                    self.arm(context, self.bodyTimeout)
+                    bodyGoesOn = true
                 }
             case .chunked:
                 self.chunkTail.append(bytes[index])
@@ -115,8 +119,9 @@ final class RequestReadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
                 if self.chunkTail.count > Self.lastChunk.count { self.chunkTail.removeFirst() }
                 if self.chunkTail == Self.lastChunk {
                     self.requestEnded()
+                    bodyGoesOn = false
                 } else {
-                    self.arm(context, self.bodyTimeout)
+                    bodyGoesOn = true
                 }
             }
         }
