@@ -1,6 +1,8 @@
 public import HuddleCore
 import CoreMetrics
 public import Logging
+public import NIOCore
+import NIOWebSocket
 import Synchronization
 
 /// The realtime gateway: every WebSocket connection of this replica, and the shared hub.
@@ -32,6 +34,9 @@ public final class Gateway: Sendable {
         )
     }
 
+    /// Whether the connection `id` is still one of this replica's (until its end has left its channels).
+    func isOpen(_ id: String) -> Bool { self.sessions.withLock { $0[id] != nil } }
+
     /// Open connections on this replica.
     public var connectionCount: Int { self.sessions.withLock { $0.count } }
 
@@ -39,7 +44,7 @@ public final class Gateway: Sendable {
     public func localMembers() -> [String: [PresenceMember]] {
         var members: [String: [PresenceMember]] = [:]
         for session in self.sessions.withLock({ Array($0.values) }) {
-            for channel in session.shared.withLock({ $0.joined }) {
+            for channel in session.snapshot.withLock({ $0.joined }) {
                 members[channel, default: []].append(session.member)
             }
         }
@@ -52,55 +57,54 @@ public final class Gateway: Sendable {
     /// Channels this replica subscribes to upstream.
     public var upstreamChannelCount: Int { self.dependencies.hub.channelCount }
 
-    /// Serves one connection from its first frame to its end: the transport's whole contract
-    /// (see `Transport.swift`). `name` is the display name a guest asked for; `identity` who
-    /// authenticated at the upgrade, if anyone.
-    public func serve<Messages: AsyncSequence>(
-        messages: Messages, writer: any FrameWriter, name: String?, identity: Identity? = nil
-    ) async throws where Messages.Element == InboundMessage {
+    /// Takes over an upgraded channel: NIO's frame decoder, the mask check and NIO's fragment aggregator, then the
+    /// transport (``RealtimeChannelHandler``), then the session's first frames. Call on the
+    /// channel's event loop, once the 101 response is out. `name` is the display name a guest
+    /// asked for; `identity` who authenticated at the upgrade, if anyone.
+    public func open(channel: any Channel, name: String?, identity: Identity?) throws {
+        let configuration = self.configuration
+        let transport = RealtimeChannelHandler(configuration: configuration)
+        let maxSize = configuration.maxMessageSize
+        try channel.pipeline.syncOperations.addHandlers([
+            // A frame whose header announces more than the limit is refused before its payload
+            // is read (close 1009), so memory stays bounded whatever the client sends.
+            ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxSize)),
+            ClientMaskCheck(),
+            NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 1, maxAccumulatedFrameCount: 256, maxAccumulatedFrameSize: maxSize),
+            transport,
+        ])
+        let output = NIOLoopBound<any SessionOutput>(transport, eventLoop: channel.eventLoop)
+        let session = self.connect(output: output, on: channel.eventLoop, name: name, identity: identity)
+        transport.session = session
+        session.assumeIsolated { $0.start() }
+    }
+
+    /// A session writing to `output` on `loop`; ``open(channel:name:identity:)`` and tests
+    /// (which drive it with their own output) start it.
+    func connect(output: NIOLoopBound<any SessionOutput>, on loop: any EventLoop, name: String?, identity: Identity?) -> Session {
         let id = Self.makeConnectionID()
         // A signed-in user appears under their display name; a guest under the name they asked
         // for or a random one.
         let member = PresenceMember(id: id, name: identity?.name ?? name ?? GuestName.random())
         let session = Session(
             id: id, member: member, identity: identity ?? .guest(id: "guest-" + id, name: member.name),
-            dependencies: self.dependencies, writer: writer)
+            dependencies: self.dependencies, output: output, eventLoop: loop,
+            onEnd: { [weak self] session in self?.remove(session) })
         self.sessions.withLock { $0[id] = session }
         self.dependencies.metrics.connections.record(self.connectionCount)
-        defer {
-            let empty = self.sessions.withLock { sessions in
-                sessions[id] = nil
-                return sessions.isEmpty
-            }
-            self.dependencies.metrics.connections.record(self.connectionCount)
-            if empty {
-                for waiter in self.drained.withLock({ waiters in defer { waiters = [] }; return waiters }) {
-                    waiter.fire()
-                }
-            }
-        }
+        return session
+    }
 
-        let outcome: Result<CloseReason?, any Error> = await withTaskGroup(of: Void.self) { group in
-            group.addTask { await session.writeLoop() }
-            let outcome: Result<CloseReason?, any Error>
-            do {
-                outcome = .success(try await session.readLoop(messages))
-            } catch {
-                outcome = .failure(error)
+    private func remove(_ session: Session) {
+        let empty = self.sessions.withLock { sessions in
+            sessions[session.id] = nil
+            return sessions.isEmpty
+        }
+        self.dependencies.metrics.connections.record(self.connectionCount)
+        if empty {
+            for waiter in self.drained.withLock({ waiters in defer { waiters = [] }; return waiters }) {
+                waiter.fire()
             }
-            group.cancelAll()
-            return outcome
-        }
-        if case .success(let reason?) = outcome {
-            await session.closeNow(reason)
-        }
-        // A close from elsewhere (a drain, a slow consumer) ends the reader too; its frame must
-        // be on the wire before this returns, or the transport closes with 1000.
-        await session.closeFrameWritten()
-        await session.finish()
-        if case .failure(let error) = outcome {
-            // The transport's own errors (a message over the limit) carry its close code.
-            throw error
         }
     }
 
@@ -125,7 +129,7 @@ public final class Gateway: Sendable {
             do {
                 let now = try await self.dependencies.lookUp(userID)
                 for session in connections {
-                    if let now { session.reidentify(as: now) } else { session.close(.revoked) }
+                    if let now { await session.reidentify(as: now) } else { await session.close(.revoked) }
                 }
             } catch {
                 self.dependencies.logger.warning(
@@ -141,7 +145,7 @@ public final class Gateway: Sendable {
         let open = self.sessions.withLock { Array($0.values) }
         self.dependencies.logger.info("Draining realtime connections", metadata: ["connections": .stringConvertible(open.count)])
         for session in open {
-            session.close(.serviceRestart)
+            await session.close(.serviceRestart)
         }
         // Not a task group: its child waiting for the last connection would ignore the
         // cancellation at the timeout, and a client that never answers the close would hold

@@ -1,18 +1,18 @@
 import HuddleCore
+import NIOCore
 import Synchronization
 
-/// Something on this replica that wants a channel's deliveries (a WebSocket session).
-protocol HubSubscriber: AnyObject, Sendable {
-    var subscriberID: String { get }
-    /// Must not block: called from the broker's delivery context.
-    func deliver(_ delivery: BrokerDelivery, on channel: String)
-}
-
 /// One upstream broker subscription per channel for the whole replica, fanned out to the
-/// local subscribers of that channel.
+/// local sessions of that channel.
+///
+/// A delivery's frame is encoded once, header and payload in one buffer, and the same bytes
+/// are written to every subscriber. Deliveries are handed to each event loop in batches: the
+/// first one queued for a loop schedules a drain there, later ones join it, and the drain
+/// flushes each session it wrote to once, however many frames it got.
 final class LocalHub: Sendable {
     private let broker: any Broker
-    private let subscribers = Mutex<[String: [String: any HubSubscriber]]>([:])
+    private let subscribers = Mutex<[String: [String: Session]]>([:])
+    private let batches = Mutex<[ObjectIdentifier: LoopBatch]>([:])
     private let upstream: Upstream
 
     init(broker: any Broker) {
@@ -20,22 +20,22 @@ final class LocalHub: Sendable {
         self.upstream = Upstream(broker: broker)
     }
 
-    /// Adds `subscriber` to `channel` and returns once the upstream subscription is active,
+    /// Adds `session` to `channel` and returns once the upstream subscription is active,
     /// so that everything published from then on reaches it.
-    func join(_ channel: String, _ subscriber: any HubSubscriber) async throws {
-        self.subscribers.withLock { $0[channel, default: [:]][subscriber.subscriberID] = subscriber }
+    func join(_ channel: String, _ session: Session) async throws {
+        self.subscribers.withLock { $0[channel, default: [:]][session.id] = session }
         do {
             try await self.upstream.retain(channel) { [weak self] delivery in
                 self?.fanOut(delivery, on: channel)
             }
         } catch {
-            self.removeLocally(channel, subscriber.subscriberID)
+            self.removeLocally(channel, session.id)
             throw error
         }
     }
 
-    func leave(_ channel: String, _ subscriberID: String) async {
-        guard self.removeLocally(channel, subscriberID) else { return }
+    func leave(_ channel: String, _ sessionID: String) async {
+        guard self.removeLocally(channel, sessionID) else { return }
         await self.upstream.release(channel)
     }
 
@@ -43,9 +43,9 @@ final class LocalHub: Sendable {
     var channelCount: Int { self.subscribers.withLock { $0.count } }
 
     @discardableResult
-    private func removeLocally(_ channel: String, _ subscriberID: String) -> Bool {
+    private func removeLocally(_ channel: String, _ sessionID: String) -> Bool {
         self.subscribers.withLock { table in
-            guard table[channel]?.removeValue(forKey: subscriberID) != nil else { return false }
+            guard table[channel]?.removeValue(forKey: sessionID) != nil else { return false }
             if table[channel]?.isEmpty == true { table[channel] = nil }
             return true
         }
@@ -53,8 +53,70 @@ final class LocalHub: Sendable {
 
     private func fanOut(_ delivery: BrokerDelivery, on channel: String) {
         let targets = self.subscribers.withLock { $0[channel].map { Array($0.values) } ?? [] }
-        for target in targets {
-            target.deliver(delivery, on: channel)
+        guard !targets.isEmpty else { return }
+        let frame: ByteBuffer
+        switch delivery {
+        case .message(let message): frame = ServerFrameEncoder.text(message.frame)
+        case .gap: frame = ByteBuffer()
+        }
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, sessions: [Session])] = [:]
+        for session in targets {
+            byLoop[ObjectIdentifier(session.eventLoop), default: (session.eventLoop, [])].sessions.append(session)
+        }
+        for (key, group) in byLoop {
+            self.batch(for: key, loop: group.loop).add(Delivery(delivery: delivery, frame: frame, channel: channel, sessions: group.sessions))
+        }
+    }
+
+    private func batch(for key: ObjectIdentifier, loop: any EventLoop) -> LoopBatch {
+        self.batches.withLock { batches in
+            if let batch = batches[key] { return batch }
+            let batch = LoopBatch(loop: loop)
+            batches[key] = batch
+            return batch
+        }
+    }
+
+    struct Delivery: Sendable {
+        let delivery: BrokerDelivery
+        let frame: ByteBuffer
+        let channel: String
+        let sessions: [Session]
+    }
+
+    /// The deliveries waiting for one event loop's next drain.
+    final class LoopBatch: Sendable {
+        let loop: any EventLoop
+        private let queued = Mutex<(deliveries: [Delivery], scheduled: Bool)>(([], false))
+
+        init(loop: any EventLoop) {
+            self.loop = loop
+        }
+
+        func add(_ delivery: Delivery) {
+            let schedule = self.queued.withLock { queued in
+                queued.deliveries.append(delivery)
+                defer { queued.scheduled = true }
+                return !queued.scheduled
+            }
+            if schedule { self.loop.execute { self.drain() } }
+        }
+
+        private func drain() {
+            let deliveries = self.queued.withLock { queued in
+                defer { queued = ([], false) }
+                return queued.deliveries
+            }
+            var written: [ObjectIdentifier: Session] = [:]
+            for item in deliveries {
+                for session in item.sessions {
+                    session.assumeIsolated { $0.deliver(item.delivery, frame: item.frame, on: item.channel) }
+                    written[ObjectIdentifier(session)] = session
+                }
+            }
+            for session in written.values {
+                session.assumeIsolated { $0.flush() }
+            }
         }
     }
 

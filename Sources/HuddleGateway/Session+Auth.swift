@@ -17,14 +17,15 @@ extension Session {
                 frame.id, nil, .unauthorized,
                 "the token is not valid (expired, altered, or the account is deactivated); refresh it and send auth again")
         }
-        let accepted = self.shared.withLock { shared in
-            if shared.identity.id == identity.id {
-                shared.identity = identity
+        let mayChange = self.requested.isEmpty
+        let accepted = self.snapshot.withLock { snapshot in
+            if snapshot.identity.id == identity.id {
+                snapshot.identity = identity
                 return true
             }
-            guard shared.requested.isEmpty else { return false }
-            shared.identity = identity
-            shared.member = PresenceMember(id: self.id, name: identity.name)
+            guard mayChange else { return false }
+            snapshot.identity = identity
+            snapshot.member = PresenceMember(id: self.id, name: identity.name)
             return true
         }
         guard accepted else {
@@ -34,14 +35,12 @@ extension Session {
         self.send(.authenticated(identity))
         return .ok
     }
-}
 
-extension Session {
     /// The account behind this connection changed (a role, a name): act as it is now.
     func reidentify(as identity: Identity) {
-        let changed = self.shared.withLock { shared -> Bool in
-            guard shared.identity.id == identity.id, shared.identity != identity else { return false }
-            shared.identity = identity
+        let changed = self.snapshot.withLock { snapshot -> Bool in
+            guard snapshot.identity.id == identity.id, snapshot.identity != identity else { return false }
+            snapshot.identity = identity
             return true
         }
         if changed { self.send(.authenticated(identity)) }

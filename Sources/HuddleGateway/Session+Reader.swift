@@ -10,23 +10,78 @@ import Tracing
 import Synchronization
 
 extension Session {
-    /// Handles the client's messages until the connection ends. Returns the reason to close
-    /// with when the client misbehaved; rethrows the transport's own errors (such as a message
-    /// over the size limit) so that the transport closes with its code.
-    func readLoop<Messages: AsyncSequence>(_ messages: Messages) async throws -> CloseReason?
-    where Messages.Element == InboundMessage {
-        let configuration = self.dependencies.configuration
-        var limits = ReaderLimits(configuration: configuration)
-        for try await message in messages {
-            self.dependencies.metrics.framesIn.increment()
-            guard message.size <= configuration.maxMessageSize else { return .messageTooLarge }
-            let outcome = await self.handle(message, limits: &limits)
-            // Counted over time, not in a row: a good frame now and then must not let a
-            // client send bad ones for ever.
-            if outcome == .violation, !limits.violations.take(now: limits.now) { return .policyViolation }
-            if self.isClosing { return nil }
+    /// A whole message from the transport. Handled at once when nothing else is, or queued
+    /// behind the frame being handled (and the socket is not read meanwhile).
+    func received(_ message: InboundMessage) {
+        guard self.closing == nil, !self.isEnded else { return }
+        self.dependencies.metrics.framesIn.increment()
+        if self.busy {
+            self.inbox.append(message)
+            self.output.pauseReading()
+            return
         }
-        return nil
+        self.handleNow(message)
+    }
+
+    private func handleNow(_ message: InboundMessage) {
+        guard message.size <= self.dependencies.configuration.maxMessageSize else {
+            self.close(.messageTooLarge)
+            return
+        }
+        switch self.handle(message) {
+        case .done(let outcome):
+            self.account(outcome)
+        case .awaiting(let work):
+            self.busy = true
+            Task {
+                let outcome = await self.perform(work)
+                self.busy = false
+                self.account(outcome)
+                self.handleQueued()
+            }
+        }
+    }
+
+    /// Handles what queued up while a frame was being handled, until one needs to wait again.
+    private func handleQueued() {
+        while !self.busy, self.closing == nil, let message = self.inbox.popFirst() {
+            self.handleNow(message)
+        }
+        if self.inbox.isEmpty { self.output.resumeReading() }
+    }
+
+    /// Counted over time, not in a row: a good frame now and then must not let a client send
+    /// bad ones for ever.
+    private func account(_ outcome: Outcome) {
+        if outcome == .violation, !self.limits.violations.take(now: self.limits.now) {
+            self.close(.policyViolation)
+        }
+    }
+
+    /// What handling a frame takes: done at once, or work that awaits the store, the broker or
+    /// an app (the frames after it wait for it).
+    enum Step {
+        case done(Outcome)
+        case awaiting(Work)
+    }
+
+    enum Work {
+        case authenticate(ClientFrame)
+        case subscribe(ChannelName, since: Int64, app: any ChannelApp)
+        case unsubscribe(ChannelName)
+        case command(id: String, name: String, data: JSONValue, channel: ChannelName, app: any ChannelApp)
+        case signal(ChannelName, rendered: String)
+    }
+
+    private func perform(_ work: Work) async -> Outcome {
+        switch work {
+        case .authenticate(let frame): await self.authenticate(frame)
+        case .subscribe(let channel, let since, let app): await self.join(channel, since: since, app: app)
+        case .unsubscribe(let channel): await self.unsubscribe(from: channel)
+        case .command(let id, let name, let data, let channel, let app):
+            await self.run(command: name, id: id, data: data, on: channel, app: app)
+        case .signal(let channel, let rendered): await self.publish(signal: rendered, on: channel)
+        }
     }
 
     enum Outcome {
@@ -41,7 +96,6 @@ extension Session {
         var subscriptions: TokenBucket
         /// Bad or refused frames: `violationLimit` at once, then one per `violationWindow / violationLimit`.
         var violations: TokenBucket
-        let clock = ContinuousClock()
         let start = ContinuousClock.now
 
         init(configuration: GatewayConfiguration) {
@@ -60,90 +114,87 @@ extension Session {
         }
     }
 
-    private func handle(_ message: InboundMessage, limits: inout ReaderLimits) async -> Outcome {
+    private func handle(_ message: InboundMessage) -> Step {
         guard case .text(let text) = message else {
-            return self.reject(nil, nil, .badRequest, "binary messages are not supported; send JSON text")
+            return .done(self.reject(nil, nil, .badRequest, "binary messages are not supported; send JSON text"))
         }
         let frame: ClientFrame
         do {
             frame = try ClientFrame.decode(text)
         } catch {
-            return self.reject(nil, nil, .badRequest, "not a valid frame: " + error.reason)
+            return .done(self.reject(nil, nil, .badRequest, "not a valid frame: " + error.reason))
         }
+        let now = self.limits.now
         switch frame.type {
         case "ping":
             self.send(.pong(id: frame.id.flatMap { Self.isValidID($0) ? $0 : nil }))
-            return .ok
+            return .done(.ok)
         case "auth":
-            return await self.authenticate(frame)
+            return .awaiting(.authenticate(frame))
         case "subscribe", "unsubscribe":
-            guard limits.subscriptions.take(now: limits.now) else {
-                return self.reject(nil, frame.channel, .rateLimited, "too many subscribes and unsubscribes; slow down")
+            guard self.limits.subscriptions.take(now: now) else {
+                return .done(self.reject(nil, frame.channel, .rateLimited, "too many subscribes and unsubscribes; slow down"))
             }
             return frame.type == "subscribe" ? self.subscribe(frame) : self.unsubscribe(frame)
         case "command":
-            guard limits.commands.take(now: limits.now) else {
-                return self.reject(frame.id, frame.channel, .rateLimited, "too many commands; slow down")
+            guard self.limits.commands.take(now: now) else {
+                return .done(self.reject(frame.id, frame.channel, .rateLimited, "too many commands; slow down"))
             }
-            return await self.command(frame)
+            return self.command(frame)
         case "signal":
-            guard limits.signals.take(now: limits.now) else {
+            guard self.limits.signals.take(now: now) else {
                 self.dependencies.metrics.signalsDropped.increment()
-                return .violation
+                return .done(.violation)
             }
-            return await self.signal(frame)
+            return self.signal(frame)
         default:
-            return self.reject(frame.id, frame.channel, .unknownType, "unknown frame type '\(frame.type.prefix(64))'")
+            return .done(self.reject(frame.id, frame.channel, .unknownType, "unknown frame type '\(frame.type.prefix(64))'"))
         }
     }
 
-    private func subscribe(_ frame: ClientFrame) -> Outcome {
-        guard let (channel, app) = self.resolve(frame) else { return .violation }
+    private func subscribe(_ frame: ClientFrame) -> Step {
+        guard let (channel, app) = self.resolve(frame) else { return .done(.violation) }
         let since = frame.since ?? 0
         guard since >= -1 else {
-            return self.reject(nil, channel.description, .badRequest, "since must be -1 (only new events) or an offset >= 0")
+            return .done(self.reject(nil, channel.description, .badRequest, "since must be -1 (only new events) or an offset >= 0"))
         }
         let limit = self.dependencies.configuration.maxChannelsPerConnection
-        let refusal: RejectionCode? = self.shared.withLock { shared in
-            if shared.requested.contains(channel.description) { return .badRequest }
-            if shared.requested.count >= limit { return .tooManyChannels }
-            shared.requested.insert(channel.description)
-            return nil
+        if self.requested.contains(channel.description) {
+            return .done(self.reject(nil, channel.description, .badRequest, "already subscribed to \(channel)"))
         }
-        switch refusal {
-        case .badRequest?:
-            return self.reject(nil, channel.description, .badRequest, "already subscribed to \(channel)")
-        case let code?:
-            return self.reject(nil, channel.description, code, "at most \(limit) channels per connection")
-        case nil:
-            self.enqueue(.subscribe(channel, since: since, app: app))
-            return .ok
+        if self.requested.count >= limit {
+            return .done(self.reject(nil, channel.description, .tooManyChannels, "at most \(limit) channels per connection"))
         }
+        self.requested.insert(channel.description)
+        return .awaiting(.subscribe(channel, since: since, app: app))
     }
 
-    private func unsubscribe(_ frame: ClientFrame) -> Outcome {
+    private func unsubscribe(_ frame: ClientFrame) -> Step {
         guard let text = frame.channel, let channel = ChannelName(text) else {
-            return self.reject(nil, frame.channel, .badRequest, "'channel' must be a channel name such as counter:visits")
+            return .done(self.reject(nil, frame.channel, .badRequest, "'channel' must be a channel name such as counter:visits"))
         }
-        let wasRequested = self.shared.withLock { $0.requested.remove(channel.description) != nil }
-        guard wasRequested else {
-            return self.reject(nil, channel.description, .notSubscribed, "not subscribed to \(channel)")
+        guard self.requested.remove(channel.description) != nil else {
+            return .done(self.reject(nil, channel.description, .notSubscribed, "not subscribed to \(channel)"))
         }
-        self.enqueue(.unsubscribe(channel))
-        return .ok
+        return .awaiting(.unsubscribe(channel))
     }
 
-    private func command(_ frame: ClientFrame) async -> Outcome {
+    private func command(_ frame: ClientFrame) -> Step {
         guard let id = frame.id, Self.isValidID(id) else {
-            return self.reject(nil, frame.channel, .badRequest, "a command needs an 'id' of 1 to 64 characters")
+            return .done(self.reject(nil, frame.channel, .badRequest, "a command needs an 'id' of 1 to 64 characters"))
         }
-        guard let (channel, app) = self.resolve(frame, replyTo: id) else { return .violation }
+        guard let (channel, app) = self.resolve(frame, replyTo: id) else { return .done(.violation) }
         guard let name = frame.name, (1...64).contains(name.utf8.count) else {
-            return self.reject(id, channel.description, .badRequest, "a command needs a 'name' of 1 to 64 characters")
+            return .done(self.reject(id, channel.description, .badRequest, "a command needs a 'name' of 1 to 64 characters"))
         }
+        return .awaiting(.command(id: id, name: name, data: frame.data ?? .object([:]), channel: channel, app: app))
+    }
+
+    private func run(command name: String, id: String, data: JSONValue, on channel: ChannelName, app: any ChannelApp) async -> Outcome {
         do {
+            let identity = self.identity
             let offset = try await self.traced(command: name, on: channel) {
-                try await app.handle(command: name, data: frame.data ?? .object([:]), on: channel, as: self.identity)
+                try await app.handle(command: name, data: data, on: channel, as: identity)
             }
             self.send(.ack(id: id, offset: offset))
             return .ok
@@ -167,32 +218,37 @@ extension Session {
 
     /// A command's span: the root of a trace of its own (a socket outlives any request), with
     /// the store append and the broker publish as children. A no-op without a tracer.
-    private func traced<Result>(
-        command name: String, on channel: ChannelName, _ body: () async throws -> Result
+    private func traced<Result: Sendable>(
+        command name: String, on channel: ChannelName, _ body: @Sendable () async throws -> Result
     ) async throws -> Result {
-        try await withSpan("realtime.command \(channel.kind)", context: .topLevel, ofKind: .server) { span in
+        let userID = self.identity.id
+        return try await withSpan("realtime.command \(channel.kind)", context: .topLevel, ofKind: .server) { span in
             span.attributes["huddle.channel"] = channel.description
             span.attributes["huddle.command"] = name
-            span.attributes["enduser.id"] = self.identity.id
+            span.attributes["enduser.id"] = userID
             return try await body()
         }
     }
 
-    private func signal(_ frame: ClientFrame) async -> Outcome {
+    private func signal(_ frame: ClientFrame) -> Step {
         guard let text = frame.channel, let channel = ChannelName(text) else {
-            return self.reject(nil, frame.channel, .badRequest, "'channel' must be a channel name such as board:42")
+            return .done(self.reject(nil, frame.channel, .badRequest, "'channel' must be a channel name such as board:42"))
         }
-        guard self.shared.withLock({ $0.requested.contains(channel.description) }) else {
-            return self.reject(nil, channel.description, .notSubscribed, "subscribe to \(channel) before signalling on it")
+        guard self.requested.contains(channel.description) else {
+            return .done(self.reject(nil, channel.description, .notSubscribed, "subscribe to \(channel) before signalling on it"))
         }
         guard let name = frame.name, (1...64).contains(name.utf8.count) else {
-            return self.reject(nil, channel.description, .badRequest, "a signal needs a 'name' of 1 to 64 characters")
+            return .done(self.reject(nil, channel.description, .badRequest, "a signal needs a 'name' of 1 to 64 characters"))
         }
         let rendered = ServerFrame.signal(
             channel: channel.description, from: self.member, identity: self.identity.id, name: name, data: frame.data ?? .null)
+        return .awaiting(.signal(channel, rendered: rendered.text))
+    }
+
+    private func publish(signal rendered: String, on channel: ChannelName) async -> Outcome {
         do {
             try await self.dependencies.broker.publish(
-                BrokerMessage(kind: .signal, origin: self.id, frame: rendered.text), to: channel.description)
+                BrokerMessage(kind: .signal, origin: self.id, frame: rendered), to: channel.description)
         } catch {
             // Signals are ephemeral: a lost one is replaced by the next.
             self.logger.debug("Signal not published", metadata: ["error": "\(error)"])

@@ -1,113 +1,157 @@
+import CoreMetrics
 import HuddleCore
 import Logging
+import NIOCore
 import Synchronization
 
-/// One realtime connection: a reader task that handles what the client sends, and a writer
-/// task that owns everything the client receives.
+/// One realtime connection: an actor whose executor is its connection's event loop.
 ///
-/// Everything bound for the client goes through one bounded outbox, in order: replies from
-/// the reader, deliveries from the hub, and subscribe/unsubscribe steps. Because only the
-/// writer touches the per-channel cursors, replay and live events need no lock to stay
-/// gap-free and duplicate-free. A client that lets the outbox fill up is cut off (4000)
-/// instead of growing memory.
-final class Session: HubSubscriber, Sendable {
-    enum Outgoing: Sendable {
-        case frame(String)
-        case subscribe(ChannelName, since: Int64, app: any ChannelApp)
-        case unsubscribe(ChannelName)
-        case delivery(String, BrokerDelivery)
+/// The transport calls in from that loop and the hub delivers there (``LocalHub``), so a frame
+/// is handled where it was read and a broker delivery is written where it arrives, already
+/// encoded, without a hop. Work that needs the store, the broker or an app awaits inside the
+/// actor; meanwhile further frames wait in the inbox and the socket is not read, so a client's
+/// frames are handled one at a time, in order. Nothing runs while the connection is idle.
+///
+/// Per channel, events reach the client gap-free and duplicate-free: deliveries that arrive
+/// while the channel is joining, replaying or catching up wait behind that store read, and the
+/// channel's cursor drops what the read already sent.
+actor Session {
+    enum ChannelState {
+        /// Deliveries are written as they arrive; the cursor says which events are new.
+        case live(ChannelCursor)
+        /// A store read runs (join, replay, catch-up): deliveries wait here, in order.
+        case waiting(Deferred)
     }
 
-    /// What the reader and the writer share.
-    struct Shared {
-        /// Channels the client asked for (the reader's view: for limits and signal rights).
-        var requested: Set<String> = []
-        /// Channels joined on the hub (the writer's view: what to leave at the end).
-        var joined: Set<String> = []
-        var closing = false
-        /// Writes the close frame of ``Session/close(_:)``; the connection's task awaits it, so
-        /// the transport cannot close with its own default code (1000) first.
-        var closeFrameWrite: Task<Void, Never>?
-        /// How others see this connection; its name follows the identity.
-        var member: PresenceMember
+    struct Deferred {
+        var deliveries: [(BrokerDelivery, ByteBuffer)] = []
+        var bytes = 0
+    }
+
+    struct Joined {
+        var state: ChannelState
+        /// Tells a store read that finishes after an unsubscribe (and a new subscribe) that its
+        /// channel is no longer the one it read for.
+        let generation: Int
+    }
+
+    /// What other threads read (drain, presence refresh, account changes).
+    struct Snapshot: Sendable {
         var identity: Identity
+        var member: PresenceMember
+        /// Channels joined on the hub: what to leave at the end.
+        var joined: Set<String> = []
     }
 
-    let id: String
+    nonisolated let id: String
+    nonisolated let eventLoop: any EventLoop
+    nonisolated let snapshot: Mutex<Snapshot>
     let dependencies: GatewayDependencies
-    let writer: any FrameWriter
-    let shared: Mutex<Shared>
-    let outbox: AsyncStream<Outgoing>
-    private let outboxInput: AsyncStream<Outgoing>.Continuation
+    private let outputBox: NIOLoopBound<any SessionOutput>
+    /// Called once, when the connection has gone (after ``ended()``).
+    private let onEnd: @Sendable (Session) -> Void
 
-    var subscriberID: String { self.id }
-    var member: PresenceMember { self.shared.withLock { $0.member } }
-    var identity: Identity { self.shared.withLock { $0.identity } }
+    /// Channels the client asked for (limits and signal rights); a subscribe still joining is in.
+    var requested: Set<String> = []
+    var channels: [String: Joined] = [:]
+    private var generations = 0
+    var closing: CloseReason?
+    var isEnded = false
+    /// Frames read while an earlier one is still being handled.
+    var inbox = CircularBuffer<InboundMessage>()
+    var busy = false
+    var limits: ReaderLimits
+    /// Live deliveries written since the last flush.
+    var unflushedFrames = 0
+    private var writableWaiters: [CheckedContinuation<Void, Never>] = []
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { self.eventLoop.executor.asUnownedSerialExecutor() }
+    nonisolated var identity: Identity { self.snapshot.withLock { $0.identity } }
+    nonisolated var member: PresenceMember { self.snapshot.withLock { $0.member } }
     var logger: Logger { self.dependencies.logger }
+    var output: any SessionOutput { self.outputBox.value }
 
-    init(id: String, member: PresenceMember, identity: Identity, dependencies: GatewayDependencies, writer: any FrameWriter) {
+    init(
+        id: String, member: PresenceMember, identity: Identity, dependencies: GatewayDependencies,
+        output: NIOLoopBound<any SessionOutput>, eventLoop: any EventLoop, onEnd: @escaping @Sendable (Session) -> Void
+    ) {
         self.id = id
-        self.shared = Mutex(Shared(member: member, identity: identity))
+        self.eventLoop = eventLoop
+        self.snapshot = Mutex(Snapshot(identity: identity, member: member))
         self.dependencies = dependencies
-        self.writer = writer
-        (self.outbox, self.outboxInput) = AsyncStream.makeStream(
-            of: Outgoing.self,
-            bufferingPolicy: .bufferingOldest(dependencies.configuration.sendQueueLimit)
-        )
-        self.enqueue(.frame(ServerFrame.welcome(connectionID: id, name: member.name).text))
-        if !identity.isGuest {
-            self.enqueue(.frame(ServerFrame.authenticated(identity).text))
+        self.outputBox = output
+        self.onEnd = onEnd
+        self.limits = ReaderLimits(configuration: dependencies.configuration)
+    }
+
+    /// The first frames: who the connection is.
+    func start() {
+        self.send(.welcome(connectionID: self.id, name: self.member.name))
+        if !self.identity.isGuest {
+            self.send(.authenticated(self.identity))
         }
     }
 
-    /// Called by the hub for every delivery on a joined channel; never blocks.
-    func deliver(_ delivery: BrokerDelivery, on channel: String) {
-        self.enqueue(.delivery(channel, delivery))
-    }
+    // MARK: Writing
 
+    /// Writes a reply or a step's frame and sends it at once.
     func send(_ frame: ServerFrame) {
-        self.enqueue(.frame(frame.text))
+        self.write(frame.text)
+        self.flush()
     }
 
-    func enqueue(_ item: Outgoing) {
-        if case .dropped = self.outboxInput.yield(item) {
+    func write(_ text: String) {
+        guard !self.isEnded else { return }
+        self.output.write(ServerFrameEncoder.text(text))
+        self.unflushedFrames += 1
+    }
+
+    /// Sends what was written; the hub calls it once per batch of deliveries.
+    func flush() {
+        guard self.unflushedFrames > 0 else { return }
+        self.dependencies.metrics.framesOut.increment(by: Int64(self.unflushedFrames))
+        self.unflushedFrames = 0
+        self.output.flush()
+    }
+
+    /// Writes a broker delivery's shared bytes. A client whose unsent bytes are over the send
+    /// limit is cut off instead of growing memory.
+    func writeLive(_ frame: ByteBuffer) {
+        guard !self.isEnded else { return }
+        guard self.output.isWritable else {
             self.close(.slowConsumer)
+            return
+        }
+        self.output.write(frame)
+        self.unflushedFrames += 1
+    }
+
+    /// Returns once the socket has taken enough to be under the send limit again (or is gone):
+    /// replays and catch-ups go at the pace the client reads.
+    func untilWritable() async {
+        while !self.isEnded, self.closing == nil, !self.output.isWritable {
+            await withCheckedContinuation { self.writableWaiters.append($0) }
         }
     }
 
-    /// Closes the connection with `reason`, once; later calls do nothing. Never blocks.
+    /// The transport's socket is under its send limit again.
+    func becameWritable() {
+        self.resumeWritableWaiters()
+    }
+
+    private func resumeWritableWaiters() {
+        let waiters = self.writableWaiters
+        self.writableWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    // MARK: Ending
+
+    /// Closes the connection with `reason`, once; later calls do nothing.
     func close(_ reason: CloseReason) {
-        let writer = self.writer
-        guard self.beginClosing(reason, writing: { Task { await writer.close(reason) } }) else { return }
-        if reason == .slowConsumer {
-            // A client that does not read will not answer the closing handshake either.
-            Task {
-                try? await Task.sleep(for: .seconds(2))
-                writer.abort()
-            }
-        }
-    }
-
-    /// Closes the connection with `reason` and returns once the close frame is written.
-    func closeNow(_ reason: CloseReason) async {
-        guard self.beginClosing(reason, writing: nil) else { return }
-        await self.writer.close(reason)
-    }
-
-    /// Returns once the close frame of an earlier ``close(_:)`` is written.
-    func closeFrameWritten() async {
-        await self.shared.withLock { $0.closeFrameWrite }?.value
-    }
-
-    private func beginClosing(_ reason: CloseReason, writing: (() -> Task<Void, Never>)?) -> Bool {
-        let first = self.shared.withLock { shared in
-            guard !shared.closing else { return false }
-            shared.closing = true
-            // Under the lock: whoever sees `closing` also sees the write to wait for.
-            shared.closeFrameWrite = writing?()
-            return true
-        }
-        guard first else { return false }
+        guard self.closing == nil, !self.isEnded else { return }
+        self.closing = reason
+        self.inbox.removeAll()
         self.dependencies.metrics.disconnected(reason)
         // A drain closes every connection: one line each would flood the log.
         self.logger.log(
@@ -115,21 +159,27 @@ final class Session: HubSubscriber, Sendable {
             "Closing realtime connection",
             metadata: ["connection": .string(self.id), "code": .stringConvertible(reason.code)]
         )
-        self.outboxInput.finish()
-        return true
+        self.flush()
+        self.output.close(reason)
+        self.resumeWritableWaiters()
     }
 
-    var isClosing: Bool { self.shared.withLock { $0.closing } }
-
-    /// Leaves every channel; called once both loops have ended.
-    func finish() async {
-        self.outboxInput.finish()
-        let joined = self.shared.withLock { shared in
-            defer { shared.joined = [] }
-            return shared.joined
+    /// The socket is gone: leave every channel, then tell the gateway.
+    func ended() {
+        guard !self.isEnded else { return }
+        self.isEnded = true
+        self.inbox.removeAll()
+        self.resumeWritableWaiters()
+        let joined = self.snapshot.withLock { snapshot in
+            defer { snapshot.joined = [] }
+            return snapshot.joined
         }
-        for channel in joined {
-            await self.leave(channel)
+        self.channels = [:]
+        Task {
+            for channel in joined {
+                await self.leave(channel)
+            }
+            self.onEnd(self)
         }
     }
 
@@ -148,5 +198,10 @@ final class Session: HubSubscriber, Sendable {
         if let name = ChannelName(channel), let app = self.dependencies.directory.app(for: name) {
             await app.left(member, channel: name)
         }
+    }
+
+    func nextGeneration() -> Int {
+        self.generations += 1
+        return self.generations
     }
 }

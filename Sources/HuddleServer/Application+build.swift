@@ -2,7 +2,6 @@ import HuddleCore
 public import HuddleGateway
 public import Hummingbird
 import HummingbirdCore
-import HummingbirdWebSocket
 public import Logging
 import NIOCore
 public import ServiceLifecycle
@@ -83,28 +82,20 @@ public func buildServer(_ configuration: HuddleConfiguration, logger: Logger) as
     let router = buildRouter(
         configuration: configuration, gateway: gateway, readiness: readiness, backends: backends, apps: apps,
         accounts: accounts, logger: logger)
-    let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
-        // A kept-alive connection that falls silent between requests is closed after the
-        // idle timeout instead of holding a descriptor for ever. (Before its first request
-        // the upgrade channel has no such handler yet: GuardedChildChannel's header timeout
-        // covers that.)
-        http1: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout))),
-        // Frames up to twice the message limit are read whole, so that the gateway can
-        // answer an oversized message with a clean 1009 rather than a reset connection;
-        // larger frames are cut off by the frame decoder, so memory stays bounded.
-        ws: .init(
-            maxFrameSize: configuration.gateway.maxMessageSize * 2,
-            autoPing: .enabled(timePeriod: .seconds(30)))
-    )
-    let webSocketResponder = router.buildResponder()
+    // A kept-alive connection that falls silent between requests is closed after the idle
+    // timeout instead of holding a descriptor for ever. (Before its first request the
+    // connection has no such handler yet: GuardedChildChannel's header timeout covers that.)
+    let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.idleTimeout)))
+    let admission = RealtimeAdmission(
+        gateway: gateway, readiness: readiness, origins: configuration.allowedOrigins,
+        identify: { [authority = accounts.authority] request in await authority.identity(atUpgrade: request) })
     let connections = ConnectionsPerAddress(limit: configuration.connectionsPerAddress, exempt: configuration.trustedProxies)
     let application = Application(
         router: router,
-        // hummingbird-websocket's channel behind our own checks from the accept on.
+        // HTTP/1 with the realtime upgrade, behind our own checks from the accept on.
         server: HTTPServerBuilder { responder in
             GuardedChildChannel(
-                inner: HTTP1WebSocketUpgradeChannel(
-                    responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfiguration),
+                inner: RealtimeUpgradeChannel(responder: responder, configuration: http1, admission: admission),
                 connections: connections,
                 headTimeout: .seconds(Int64(configuration.headerTimeout)), bodyTimeout: .seconds(Int64(configuration.bodyTimeout)))
         },
@@ -145,16 +136,18 @@ func buildRouter(
         changes: changes
     ).register(on: router)
     UserRoutes(registry: accounts.registry, changes: changes).register(on: router)
-    router.ws("api/v1/realtime") { request, _ in
+    // The WebSocket upgrade itself is taken before the router (RealtimeUpgrader); what gets
+    // here did not upgrade, and is told why (a cross-site page is refused by RequestGuard).
+    router.get("api/v1/realtime") { request, _ -> Response in
         guard readiness.state != .draining else {
             throw APIError(.serviceUnavailable, "This replica is shutting down; reconnect.")
         }
-        return .upgrade([:])
-    } onUpgrade: { inbound, outbound, context in
-        let name = context.request.uri.queryParameters.get("name").flatMap(AccountValidation.displayName)
-        let identity = await accounts.authority.identity(atUpgrade: context.request)
-        try await gateway.handle(
-            inbound: inbound, outbound: outbound, channel: context.requestContext.channel, name: name, identity: identity)
+        if request.headers[.upgrade]?.lowercased() == "websocket" {
+            throw APIError(
+                .badRequest,
+                "A WebSocket upgrade needs Sec-WebSocket-Key and Sec-WebSocket-Version: 13, as the first request of its connection.")
+        }
+        return Response(status: .ok)
     }
     return router
 }

@@ -237,7 +237,8 @@ extension GatewayConfiguration {
         self.maxMessageSize = try reader.integer(Settings.wsMaxMessage, in: 256...(16 << 20))
         self.commandsPerSecond = try reader.integer(Settings.wsCommandsPerSecond, in: 1...1_000_000)
         self.commandBurst = try reader.integer(Settings.wsCommandBurst, in: 1...1_000_000)
-        self.sendQueueLimit = try reader.integer(Settings.wsSendQueue, in: 16...1_000_000)
+        self.sendBufferLimit = try reader.integer(Settings.wsSendBuffer, in: 4096...(1 << 30))
+        self.pingInterval = Double(try reader.integer(Settings.wsPingInterval, in: 1...3600))
         self.maxChannelsPerConnection = try reader.integer(Settings.wsMaxChannels, in: 1...100_000)
     }
 }

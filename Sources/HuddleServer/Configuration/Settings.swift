@@ -54,8 +54,11 @@ public enum Settings {
     public static let wsCommandsPerSecond = Setting(
         "ws.commands-per-second", default: "50", help: "commands (and signals) per second per connection")
     public static let wsCommandBurst = Setting("ws.command-burst", default: "100", help: "burst allowance for the above")
-    public static let wsSendQueue = Setting(
-        "ws.send-queue", default: "1024", help: "frames queued for a client before it is cut off as a slow consumer (close 4000)")
+    public static let wsSendBuffer = Setting(
+        "ws.send-buffer", default: "1048576",
+        help: "bytes written to a client and not yet taken by its socket before it is cut off as a slow consumer (close 4000)")
+    public static let wsPingInterval = Setting(
+        "ws.ping-interval", default: "30", help: "seconds between pings; a client silent for a whole interval after one is dropped")
     public static let wsMaxChannels = Setting("ws.max-channels", default: "100", help: "channels per connection")
 
     public static let authJWTKey = Setting(
@@ -140,7 +143,7 @@ public enum Settings {
         postgresTLS, postgresPoolSize, postgresTimeout,
         redisURL, redisSentinels, redisMasterName, redisUsername, redisPassword, redisPasswordFile, redisSentinelPassword,
         redisSentinelPasswordFile, redisTLS, redisTLSCAFile, redisKeyPrefix, redisWaitReplicas, redisWaitTimeout, allowInsecureRedis,
-        wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendQueue, wsMaxChannels,
+        wsMaxMessage, wsCommandsPerSecond, wsCommandBurst, wsSendBuffer, wsPingInterval, wsMaxChannels,
         authJWTKey, authJWTKeyFile, authDev, authAccessTTL, authGuestTTL, authGuestPassTTL, authRefreshTTL, authRefreshReuseInterval, authBcryptCost, authHashQueue, authLoginAttempts, authAddressAttempts, authRegistrations,
         authLoginWindow,
         drainDelay, idleTimeout, headerTimeout, bodyTimeout, connectionsPerAddress, trustedProxies, anonymousCreates, publicURL, publicOrigins, chatBot, chatFAQFile, chatLLMURL, chatLLMModel, chatLLMKey, chatLLMKeyFile, chatLLMTimeout,

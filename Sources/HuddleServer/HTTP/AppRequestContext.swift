@@ -1,15 +1,13 @@
 public import HuddleCore
 public import Hummingbird
 public import HummingbirdAuth
-public import HummingbirdWebSocket
 public import NIOCore
 import Synchronization
 
-/// The request context of every Huddle route, HTTP and WebSocket alike.
-public struct AppRequestContext: RequestContext, WebSocketRequestContext, AuthRequestContext {
+/// The request context of every Huddle route.
+public struct AppRequestContext: RequestContext, AuthRequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let webSocket: WebSocketHandlerReference<Self>
-    /// The connection, so that the gateway can cut off a client that stopped reading.
+    /// The connection the request came on.
     public let channel: any Channel
     /// Set by ``RequestMiddleware``; returned in `X-Request-Id` and every error body.
     public var requestID = ""
@@ -28,7 +26,6 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext, AuthRe
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.webSocket = .init()
         self.channel = source.channel
     }
 }

@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 
 /// Hummingbird's child channel with Huddle's checks in front of it from the moment a
-/// connection is accepted, before any request: hummingbird-websocket adds the
+/// connection is accepted, before any request: the HTTP channel adds the
 /// `additionalChannelHandlers` of its configuration only once a first request has arrived.
 ///
 /// A connection over its address's cap (``ConnectionsPerAddress``) gets no HTTP pipeline at

@@ -2,14 +2,17 @@ import Foundation
 import HuddleCore
 @testable import HuddleGateway
 @testable import HuddleServer
+import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 
-/// A realtime connection without a socket: the gateway's session driven through its seams.
+/// A realtime connection without a socket: the gateway's session driven through its seam, on
+/// a real event loop, with ``RecordingOutput`` in the transport's place.
 final class TestConnection: Sendable {
-    let inbound: AsyncStream<InboundMessage>.Continuation
-    let writer: RecordingWriter
-    let run: Task<Void, any Error>
+    let session: Session
+    let writer: RecordingOutput
+    let gateway: Gateway
     private let frames: FrameReader
     /// A broken server fails a test instead of hanging it. Not a timing assertion: the limit
     /// is far above any expected duration.
@@ -19,28 +22,40 @@ final class TestConnection: Sendable {
         gateway: Gateway, name: String? = "Tester", identity: Identity? = nil, blockAfter: Int? = nil,
         slowClose: Bool = false, answersClose: Bool = true
     ) {
-        let (messages, inbound) = AsyncStream.makeStream(of: InboundMessage.self)
         let (frames, framesInput) = AsyncStream.makeStream(of: String.self)
-        let writer = RecordingWriter(
-            output: framesInput, inbound: inbound, blockAfter: blockAfter, slowClose: slowClose, answersClose: answersClose)
-        self.inbound = inbound
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        let writer = RecordingOutput(
+            output: framesInput, loop: loop, configuration: gateway.configuration, blockAfter: blockAfter, slowClose: slowClose,
+            answersClose: answersClose)
         self.writer = writer
+        self.gateway = gateway
         self.frames = FrameReader(frames)
-        self.run = Task { try await gateway.serve(messages: messages, writer: writer, name: name, identity: identity) }
+        self.session = try! loop.submit {
+            let session = gateway.connect(
+                output: NIOLoopBound(writer, eventLoop: loop), on: loop, name: name, identity: identity)
+            writer.session = session
+            session.assumeIsolated { $0.start() }
+            return session
+        }.wait()
     }
 
     func send(_ object: [String: Any]) throws {
         let data = try JSONSerialization.data(withJSONObject: object)
-        self.inbound.yield(.text(String(decoding: data, as: UTF8.self)))
+        self.sendText(String(decoding: data, as: UTF8.self))
     }
 
     func sendText(_ text: String) {
-        self.inbound.yield(.text(text))
+        self.receive(.text(text))
+    }
+
+    func receive(_ message: InboundMessage) {
+        let session = self.session
+        session.eventLoop.execute { session.assumeIsolated { $0.received(message) } }
     }
 
     /// The client goes away.
     func disconnect() {
-        self.inbound.finish()
+        self.writer.socketClosed()
     }
 
     /// The next frame the server sent, parsed.
@@ -72,7 +87,10 @@ final class TestConnection: Sendable {
 
     /// Waits for the session to end and returns how the server closed it (nil: not closed by it).
     func closeReason() async throws -> CloseReason? {
-        _ = try? await withDeadline(Self.hangGuard) { try? await self.run.value }
+        let deadline = ContinuousClock.now + Self.hangGuard
+        while self.gateway.isOpen(self.session.id), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         return self.writer.closed.withLock { $0 }
     }
 }
@@ -87,17 +105,22 @@ final class FrameReader: @unchecked Sendable {
     }
 }
 
-/// A ``FrameWriter`` that records frames; after `blockAfter` frames it stops writing, like a
-/// client that no longer reads.
-final class RecordingWriter: FrameWriter {
+/// A ``SessionOutput`` that decodes and records the frames written; after `blockAfter` frames
+/// the client no longer reads, so what is written piles up until it passes the send limit, and
+/// the close that follows is never answered (the transport drops the socket at the close timeout).
+final class RecordingOutput: SessionOutput, @unchecked Sendable {
     let output: AsyncStream<String>.Continuation
-    let inbound: AsyncStream<InboundMessage>.Continuation
+    let loop: any EventLoop
+    let configuration: GatewayConfiguration
     let blockAfter: Int?
+    /// Set on the loop before the first frame; the loop is the only thread that touches it.
+    var session: Session?
     let written = Atomic<Int>(0)
+    let unsentBytes = Atomic<Int>(0)
     let closed = Mutex<CloseReason?>(nil)
     let aborted = Atomic<Bool>(false)
-    /// With `slowClose`, writing the close frame takes a while (a busy socket): it is recorded
-    /// only after a pause, and `closeStarted` says when the write began.
+    /// With `slowClose`, the client answers the close only after a pause (a busy socket), and
+    /// `closeStarted` says when the close frame went out.
     let slowClose: Bool
     /// Without it, the client never answers the closing handshake (a half-open connection).
     let answersClose: Bool
@@ -105,41 +128,81 @@ final class RecordingWriter: FrameWriter {
     private let closeStartedInput: AsyncStream<Void>.Continuation
 
     init(
-        output: AsyncStream<String>.Continuation, inbound: AsyncStream<InboundMessage>.Continuation, blockAfter: Int?,
-        slowClose: Bool = false, answersClose: Bool = true
+        output: AsyncStream<String>.Continuation, loop: any EventLoop, configuration: GatewayConfiguration, blockAfter: Int?,
+        slowClose: Bool, answersClose: Bool
     ) {
         self.output = output
-        self.answersClose = answersClose
-        self.inbound = inbound
+        self.loop = loop
+        self.configuration = configuration
         self.blockAfter = blockAfter
         self.slowClose = slowClose
+        self.answersClose = answersClose
         (self.closeStarted, self.closeStartedInput) = AsyncStream.makeStream(of: Void.self)
     }
 
-    func write(_ text: String) async throws {
-        let count = self.written.add(1, ordering: .relaxed).newValue
-        if let blockAfter, count > blockAfter {
-            try await Task.sleep(for: .seconds(3600))
-        }
-        self.output.yield(text)
+    private var isBlocked: Bool {
+        guard let blockAfter else { return false }
+        return self.written.load(ordering: .relaxed) >= blockAfter
     }
 
-    func close(_ reason: CloseReason) async {
+    func write(_ frame: ByteBuffer) {
+        guard self.closed.withLock({ $0 }) == nil else { return }
+        if self.isBlocked {
+            self.unsentBytes.add(frame.readableBytes, ordering: .relaxed)
+            return
+        }
+        self.written.add(1, ordering: .relaxed)
+        self.output.yield(Self.text(of: frame))
+    }
+
+    func flush() {}
+
+    var isWritable: Bool {
+        self.unsentBytes.load(ordering: .relaxed) < self.configuration.sendBufferLimit
+    }
+
+    func close(_ reason: CloseReason) {
+        guard self.closed.withLock({ closed in defer { closed = closed ?? reason }; return closed == nil }) else { return }
+        if self.isBlocked {
+            // The close frame sits behind the unread bytes: the transport drops the socket.
+            self.loop.assumeIsolated().scheduleTask(in: .milliseconds(50)) {
+                self.aborted.store(true, ordering: .relaxed)
+                self.socketClosed()
+            }
+            return
+        }
+        guard self.answersClose else { return }
         if self.slowClose {
             self.closeStartedInput.yield()
-            try? await Task.sleep(for: .milliseconds(300))
+            self.loop.assumeIsolated().scheduleTask(in: .milliseconds(300)) { self.socketClosed() }
+        } else {
+            self.loop.execute { self.socketClosed() }
         }
-        self.closed.withLock { $0 = $0 ?? reason }
-        // A reading client answers the closing handshake, which ends its side of the socket;
-        // one that stopped reading never sees the close frame.
-        if let blockAfter = self.blockAfter, self.written.load(ordering: .relaxed) > blockAfter { return }
-        if self.answersClose { self.inbound.finish() }
     }
+
+    func pauseReading() {}
+    func resumeReading() {}
 
     var wasAborted: Bool { self.aborted.load(ordering: .relaxed) }
 
-    func abort() {
-        self.aborted.store(true, ordering: .relaxed)
-        self.inbound.finish()
+    /// The socket is gone (the client left, or answered the close).
+    func socketClosed() {
+        self.loop.execute {
+            self.session?.assumeIsolated { $0.ended() }
+            self.output.finish()
+        }
+    }
+
+    /// The payload of a server text frame (RFC 6455 §5.2, unmasked).
+    static func text(of frame: ByteBuffer) -> String {
+        var frame = frame
+        _ = frame.readInteger(as: UInt8.self)
+        let short = frame.readInteger(as: UInt8.self)!
+        switch short {
+        case 126: _ = frame.readInteger(as: UInt16.self)
+        case 127: _ = frame.readInteger(as: UInt64.self)
+        default: break
+        }
+        return frame.readString(length: frame.readableBytes)!
     }
 }
