@@ -67,3 +67,15 @@ def test_bench_refuses_a_bad_url(huddle_bin):
     done = subprocess.run([str(huddle_bin), "bench", "counter", "--url", "localhost:80"], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode != 0 and "http://host:port" in done.stderr
+
+
+def test_signals_bench_delivers_every_signal_to_every_subscriber(huddle_factory, huddle_bin):
+    server = huddle_factory()
+    result = bench(huddle_bin, "signals", "--url", server.base_url, "--url", server.base_url, "--clients", "6",
+                   "--channels", "2", "--publishers", "2", "--rate", "10", "--duration", "3", "--warmup", "1")
+    assert result["sent"] > 0 and result["reported"] == 6
+    # Each measured signal reaches the 3 subscribers of its channel, once.
+    assert result["expected"] == 3 * result["sent"]
+    assert result["delivered"] == result["expected"] and result["lost"] == 0 and result["duplicated"] == 0
+    assert result["errors"] == {}
+    assert 0 < result["p50Ms"] <= result["p99Ms"] <= result["maxMs"]

@@ -93,8 +93,8 @@ def test_the_websocket_upgrade_refuses_another_sites_page(huddle):
         websocket.create_connection(url, origin="https://evil.example", timeout=10).close()
         raise AssertionError("a page of another site opened the WebSocket")
     except websocket.WebSocketBadStatusException as refused:
-        # The WebSocket layer answers every refused upgrade with a bare 400.
-        assert refused.status_code in (400, 403), refused
+        assert refused.status_code == 403, refused
+        assert json.loads(refused.resp_body)["error"] == "cross_origin"
     ws = websocket.create_connection(url, origin=f"http://{huddle.host}:{huddle.port}", timeout=10)
     ws.close()
 

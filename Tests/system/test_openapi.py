@@ -454,10 +454,6 @@ def test_documented_refusals_of_hostile_input(server):
     assert r.headers.get("X-Request-Id")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: a WebSocket upgrade from another site's Origin is refused with a bare 400 "
-    "(Connection: close, no body, no X-Request-Id) instead of the documented 403 cross_origin "
-    "JSON error that the same request without the upgrade headers gets"))
 def test_cross_origin_upgrade_is_403(server):
     import websocket
 
