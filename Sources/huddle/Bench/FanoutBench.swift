@@ -75,9 +75,9 @@ struct FanoutBench: AsyncParsableCommand {
                         to: "board:\(boards[n % self.channels])", at: targets[n % targets.count], logger: logger)
                 }
             }
-            guard await run.waitForSubscribers(self.clients, limit: .seconds(120)) else {
-                run.closeAll()
-                throw BenchSetup.Failed(description: "only \(run.subscribed) of \(self.clients) subscribers got in")
+            guard await run.progress.waitForSubscribers(self.clients, limit: .seconds(120)) else {
+                run.progress.closeAll()
+                throw BenchSetup.Failed(description: "only \(run.progress.subscribed) of \(self.clients) subscribers got in")
             }
             let start = run.clock.now
             let measuredFrom = start + .milliseconds(Int(self.warmup * 1000))
@@ -92,9 +92,9 @@ struct FanoutBench: AsyncParsableCommand {
             // Publishers stop at `end`; acks and deliveries still on their way count until none
             // has arrived for 3 s (at most a minute: beyond that, missing is lost).
             try await Task.sleep(until: end, clock: run.clock)
-            await run.waitUntilQuiet(for: .seconds(3), limit: .seconds(60))
+            await run.progress.waitUntilQuiet(for: .seconds(3), limit: .seconds(60))
             let outcome = run.outcome(subscribersPerBoard: self.subscribersPerBoard, boardOfPublisher: { $0 % self.channels })
-            run.closeAll()
+            run.progress.closeAll()
             await finish(&group, tasks: self.clients + self.publishers, within: 20)
             return outcome
         }

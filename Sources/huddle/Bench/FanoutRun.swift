@@ -36,50 +36,13 @@ final class FanoutRun: Sendable {
     private let publisherOfBox: [String: Int]
     private let sent: Mutex<[Sent]>
     private let received: Mutex<Received>
-    private let ready = Atomic<Int>(0)
-    /// Frames that mattered (acks and measured deliveries) so far: the end of the run waits
-    /// until this stops moving.
-    private let arrivals = Atomic<Int>(0)
-    private let writers = Mutex<[WebSocketOutboundWriter]>([])
+    let progress = RunProgress()
 
     init(boxes: [String], clock: ContinuousClock) {
         self.clock = clock
         self.publisherOfBox = Dictionary(uniqueKeysWithValues: boxes.enumerated().map { ($0.element, $0.offset) })
         self.sent = Mutex(Array(repeating: Sent(), count: boxes.count))
         self.received = Mutex(Received(delivered: Array(repeating: [], count: boxes.count)))
-    }
-
-    var subscribed: Int { self.ready.load(ordering: .relaxed) }
-
-    func waitForSubscribers(_ count: Int, limit: Duration) async -> Bool {
-        let deadline = self.clock.now + limit
-        while self.subscribed < count, self.clock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return self.subscribed >= count
-    }
-
-    /// Waits until no ack or delivery has arrived for `quiet` (or `limit` has passed): an
-    /// overloaded server delivers late, and late is not lost.
-    func waitUntilQuiet(for quiet: Duration, limit: Duration) async {
-        let deadline = self.clock.now + limit
-        var seen = self.arrivals.load(ordering: .relaxed)
-        var lastChange = self.clock.now
-        while self.clock.now < deadline, self.clock.now - lastChange < quiet {
-            try? await Task.sleep(for: .milliseconds(250))
-            let now = self.arrivals.load(ordering: .relaxed)
-            if now != seen {
-                seen = now
-                lastChange = self.clock.now
-            }
-        }
-    }
-
-    func closeAll() {
-        let writers = self.writers.withLock { $0 }
-        for writer in writers {
-            Task { try? await writer.close(.normalClosure, reason: "benchmark over") }
-        }
     }
 
     private func error(_ kind: String) {
@@ -90,13 +53,13 @@ final class FanoutRun: Sendable {
     func subscribe(to channel: String, at target: BenchTarget, logger: Logger) async {
         do {
             let close = try await WebSocketClient.connect(url: target.realtime, logger: logger) { inbound, outbound, _ in
-                self.writers.withLock { $0.append(outbound) }
+                self.progress.opened(outbound)
                 try await outbound.writeTextMessage(#"{"type":"subscribe","channel":"\#(channel)","since":-1}"#)
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     guard case .text(let text) = message, let frame = BenchFrame.parse(text) else { continue }
                     switch frame.type {
                     case "event": self.deliver(frame)
-                    case "subscribed": self.ready.add(1, ordering: .relaxed)
+                    case "subscribed": self.progress.subscribedOne()
                     case "error": self.error("subscriber error \(frame.code ?? "?")")
                     default: break
                     }
@@ -127,7 +90,7 @@ final class FanoutRun: Sendable {
             received.delivered[publisher][sequence] += 1
             received.latencies.record(now - sentAt)
         }
-        self.arrivals.add(1, ordering: .relaxed)
+        self.progress.arrived()
     }
 
     /// One publisher: moves its box every `interval` seconds until `end`, then waits for the acks.
@@ -140,14 +103,14 @@ final class FanoutRun: Sendable {
         self.sent.withLock { $0[publisher].measuredFrom = measuredFrom }
         do {
             try await WebSocketClient.connect(url: target.realtime, logger: logger) { inbound, outbound, _ in
-                self.writers.withLock { $0.append(outbound) }
+                self.progress.opened(outbound)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for try await message in inbound.messages(maxSize: 1 << 20) {
                             guard case .text(let text) = message, let frame = BenchFrame.parse(text) else { continue }
                             if frame.type == "ack", let id = frame.id.flatMap(Int.init) {
                                 self.sent.withLock { $0[publisher].acknowledged[id] = true }
-                                self.arrivals.add(1, ordering: .relaxed)
+                                self.progress.arrived()
                             } else if frame.type == "error" {
                                 self.error("command error \(frame.code ?? "?")")
                             }

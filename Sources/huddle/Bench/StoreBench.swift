@@ -14,7 +14,7 @@ import Logging
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Huddle (release builds only give meaningful numbers).",
-        subcommands: [StoreBench.self, FanoutBench.self, CounterBench.self, TeamsBench.self, ConnectionsBench.self, LoginFloodBench.self]
+        subcommands: [StoreBench.self, FanoutBench.self, SignalsBench.self, CounterBench.self, TeamsBench.self, ConnectionsBench.self, LoginFloodBench.self]
     )
 }
 
