@@ -99,12 +99,10 @@ final class SignalsRun: Sendable {
     private func count(_ signal: BenchSignal, into mine: inout Received) {
         guard signal.sentAt >= self.measuredFrom.load(ordering: .relaxed) else { return }
         mine.latencies.record(self.clock.now - (self.base + .nanoseconds(signal.sentAt)))
-        var counts = mine.counts[signal.publisher, default: []]
-        if counts.count <= signal.sequence {
-            counts += Array(repeating: 0, count: max(signal.sequence + 1 - counts.count, 256))
-        }
-        counts[signal.sequence] &+= 1
-        mine.counts[signal.publisher] = counts
+        // Mutated in place: a copy taken out of the dictionary would copy the array per delivery.
+        let missing = signal.sequence + 1 - mine.counts[signal.publisher, default: []].count
+        if missing > 0 { mine.counts[signal.publisher, default: []] += Array(repeating: 0, count: max(missing, 256)) }
+        mine.counts[signal.publisher, default: []][signal.sequence] &+= 1
         self.progress.arrived()
     }
 
