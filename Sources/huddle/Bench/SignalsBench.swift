@@ -19,59 +19,31 @@ struct SignalsBench: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("url"), help: "A replica or load balancer, http://host:port (repeat for several).")
-    var urls: [String] = ["http://127.0.0.1:8080"]
-
-    @Option(help: "Subscribed WebSocket connections.")
-    var clients = 1_000
-
-    @Option(help: "Channels the subscribers are spread over.")
-    var channels = 10
-
-    @Option(help: "Publishing connections.")
-    var publishers = 10
-
-    @Option(help: "Signals per second per publisher (the gateway allows 50/s per connection).")
-    var rate = 10.0
-
-    @Option(help: "Seconds of publishing, warm-up included.")
-    var duration = 20.0
-
-    @Option(help: "Seconds at the start that do not count.")
-    var warmup = 3.0
-
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
+    @OptionGroup var shape: FanOutShape
 
     func run() async throws {
-        let targets = try BenchTarget.parse(self.urls)
-        guard self.clients > 0, self.channels > 0, self.publishers > 0 else {
-            throw ValidationError("--clients, --channels and --publishers must be positive")
-        }
-        guard self.rate > 0, self.rate <= 50, self.duration > self.warmup, self.warmup >= 0 else {
-            throw ValidationError("--rate must be within (0, 50] and --duration longer than --warmup")
-        }
+        let targets = try BenchTarget.parse(self.shape.urls)
         _ = OpenFiles.raiseLimit()
         let runID = UUID().uuidString.prefix(8).lowercased()
-        let channelNames = (0..<self.channels).map { "counter:bench-signals-\(runID)-\($0)" }
+        let channelNames = (0..<self.shape.channels).map { "counter:bench-signals-\(runID)-\($0)" }
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let run = SignalsRun(publishers: self.publishers, warmup: .milliseconds(Int(self.warmup * 1000)))
-        let interval = Duration.nanoseconds(Int64(1_000_000_000 / self.rate))
-        let channels = self.channels
+        let run = SignalsRun(publishers: self.shape.publishers, warmup: .milliseconds(Int(self.shape.warmup * 1000)))
+        let interval = Duration.nanoseconds(Int64(1_000_000_000 / self.shape.rate))
+        let channels = self.shape.channels
 
         let outcome = try await withThrowingTaskGroup(of: Void.self) { group in
-            for n in 0..<self.clients {
+            for n in 0..<self.shape.clients {
                 group.addTask {
                     await run.subscribe(to: n % channels, named: channelNames[n % channels], at: targets[n % targets.count], logger: logger)
                 }
             }
-            guard await run.progress.waitForSubscribers(self.clients, limit: .seconds(120)) else {
+            guard await run.progress.waitForSubscribers(self.shape.clients, limit: .seconds(120)) else {
                 run.progress.closeAll()
-                throw BenchSetup.Failed(description: "only \(run.progress.subscribed) of \(self.clients) subscribers got in")
+                throw BenchSetup.Failed(description: "only \(run.progress.subscribed) of \(self.shape.clients) subscribers got in")
             }
             let start = run.begin()
-            let end = start + .milliseconds(Int(self.duration * 1000))
-            for n in 0..<self.publishers {
+            let end = start + .milliseconds(Int(self.shape.duration * 1000))
+            for n in 0..<self.shape.publishers {
                 group.addTask {
                     await run.publish(
                         as: n, to: channelNames[n % channels], at: targets[(n + 1) % targets.count], every: interval,
@@ -82,30 +54,30 @@ struct SignalsBench: AsyncParsableCommand {
             try await Task.sleep(until: end, clock: run.clock)
             await run.progress.waitUntilQuiet(for: .seconds(3), limit: .seconds(60))
             run.progress.closeAll()
-            await finish(&group, tasks: self.clients + self.publishers, within: 20)
+            await finish(&group, tasks: self.shape.clients + self.shape.publishers, within: 20)
             return run.outcome(channelOfPublisher: { $0 % channels })
         }
         self.report(outcome)
-        if outcome.lost > 0 || outcome.reported < self.clients { throw ExitCode(1) }
+        if outcome.lost > 0 || outcome.reported < self.shape.clients { throw ExitCode(1) }
     }
 
     private func report(_ outcome: SignalsRun.Outcome) {
-        let window = self.duration - self.warmup
+        let window = self.shape.window
         let perSecond = Int(Double(outcome.delivered) / window)
-        let offered = Int(Double(self.publishers) * self.rate * Double(self.clients) / Double(self.channels))
-        if self.json {
+        let offered = Int(Double(self.shape.publishers) * self.shape.rate * Double(self.shape.clients) / Double(self.shape.channels))
+        if self.shape.json {
             let errors = outcome.errors.map { #""\#($0.key)":\#($0.value)"# }.sorted().joined(separator: ",")
             print(
-                #"{"clients":\#(self.clients),"channels":\#(self.channels),"publishers":\#(self.publishers),"#
-                    + #""rate":\#(self.rate),"targets":\#(self.urls.count),"seconds":\#(window),"offeredPerSecond":\#(offered),"#
+                #"{"clients":\#(self.shape.clients),"channels":\#(self.shape.channels),"publishers":\#(self.shape.publishers),"#
+                    + #""rate":\#(self.shape.rate),"targets":\#(self.shape.urls.count),"seconds":\#(window),"offeredPerSecond":\#(offered),"#
                     + #""sent":\#(outcome.sent),"expected":\#(outcome.expected),"delivered":\#(outcome.delivered),"#
                     + #""lost":\#(outcome.lost),"duplicated":\#(outcome.duplicated),"reported":\#(outcome.reported),"#
                     + #""deliveriesPerSecond":\#(perSecond),"errors":{\#(errors)},\#(outcome.latencies.jsonMembers)}"#)
             return
         }
         print(
-            "signals: \(self.clients) subscribers on \(self.channels) channels, \(self.publishers) publishers × \(self.rate)/s "
-                + "(\(offered) deliveries/s offered), over \(self.urls.joined(separator: " ")); \(Latencies.format(window)) s measured")
+            "signals: \(self.shape.clients) subscribers on \(self.shape.channels) channels, \(self.shape.publishers) publishers × \(self.shape.rate)/s "
+                + "(\(offered) deliveries/s offered), over \(self.shape.urls.joined(separator: " ")); \(Latencies.format(window)) s measured")
         print("  signals sent      \(outcome.sent)")
         print("  deliveries        \(outcome.delivered) of \(outcome.expected) expected = \(perSecond)/s")
         print("  latency           \(outcome.latencies.summary)")
