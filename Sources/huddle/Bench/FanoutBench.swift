@@ -43,8 +43,7 @@ struct FanoutBench: AsyncParsableCommand {
         let outcome = try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 0..<self.shape.clients {
                 group.addTask {
-                    await run.subscribe(
-                        to: "board:\(boards[n % self.shape.channels])", at: targets[n % targets.count], logger: logger)
+                    await run.subscribe(to: "board:\(boards[n % self.shape.channels])", at: targets[n % targets.count])
                 }
             }
             guard await run.progress.waitForSubscribers(self.shape.clients, limit: .seconds(120)) else {

@@ -1,5 +1,7 @@
+import Foundation
 import HummingbirdWSClient
 import Logging
+import NIOCore
 import NIOWebSocket
 import Synchronization
 
@@ -49,26 +51,33 @@ final class FanoutRun: Sendable {
         self.received.withLock { $0.errors[kind, default: 0] += 1 }
     }
 
-    /// One subscriber: joins `channel` from now on and times every move it receives.
-    func subscribe(to channel: String, at target: BenchTarget, logger: Logger) async {
+    /// One subscriber: joins `channel` from now on and times every move it receives, in a
+    /// handler on the connection's event loop (``FanoutSubscriber``); returns when the
+    /// connection has closed.
+    func subscribe(to channel: String, at target: BenchTarget) async {
         do {
-            let close = try await WebSocketClient.connect(url: target.realtime, logger: logger) { inbound, outbound, _ in
-                self.progress.opened(outbound)
-                try await outbound.writeTextMessage(#"{"type":"subscribe","channel":"\#(channel)","since":-1}"#)
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case .text(let text) = message, let frame = BenchFrame.parse(text) else { continue }
-                    switch frame.type {
-                    case "event": self.deliver(frame)
-                    case "subscribed": self.progress.subscribedOne()
-                    case "error": self.error("subscriber error \(frame.code ?? "?")")
-                    default: break
-                    }
-                }
-            }
-            if let close, close.closeCode != .normalClosure { self.error("subscriber closed \(close.closeCode)") }
+            let connection = try await BenchSocket.connect(to: target) { FanoutSubscriber(run: self) }
+            self.progress.opened(connection)
+            let subscribe = #"{"type":"subscribe","channel":"\#(channel)","since":-1}"#
+            try await connection.writeAndFlush(BenchSocket.text(subscribe, allocator: connection.allocator))
+            try? await connection.closeFuture.get()
         } catch {
             self.error("subscriber connection failed")
         }
+    }
+
+    /// A frame a subscriber received.
+    func received(_ frame: BenchFrame) {
+        switch frame.type {
+        case "event": self.deliver(frame)
+        case "subscribed": self.progress.subscribedOne()
+        case "error": self.error("subscriber error \(frame.code ?? "?")")
+        default: break
+        }
+    }
+
+    func subscriberClosed(with code: WebSocketErrorCode?) {
+        if let code, code != .normalClosure { self.error("subscriber closed \(code)") }
     }
 
     private func deliver(_ frame: BenchFrame) {
@@ -155,5 +164,40 @@ final class FanoutRun: Sendable {
             }
         }
         return outcome
+    }
+}
+
+/// One subscriber's connection: subscribes once upgraded, then hands each frame it can parse to
+/// the run, on its event loop.
+final class FanoutSubscriber: BenchSocketHandler, @unchecked Sendable {
+    // @unchecked: created on, and only ever used on, its channel's event loop.
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let run: FanoutRun
+    private var closeCode: WebSocketErrorCode?
+    private let decoder = JSONDecoder()
+
+    init(run: FanoutRun) {
+        self.run = run
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.handle(self.unwrapInboundIn(data), context: context)
+    }
+
+    func textFrame(_ payload: ByteBuffer, context: ChannelHandlerContext) {
+        if let frame = try? self.decoder.decode(BenchFrame.self, from: Data(payload.readableBytesView)) {
+            self.run.received(frame)
+        }
+    }
+
+    func serverClosed(with code: WebSocketErrorCode?) {
+        self.closeCode = code
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.run.subscriberClosed(with: self.closeCode ?? .unknown(1006))
+        context.fireChannelInactive()
     }
 }

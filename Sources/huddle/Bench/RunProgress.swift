@@ -1,4 +1,5 @@
 import HummingbirdWSClient
+import NIOCore
 import NIOWebSocket
 import Synchronization
 
@@ -9,10 +10,16 @@ final class RunProgress: Sendable {
     let clock = ContinuousClock()
     private let ready = Atomic<Int>(0)
     private let arrivals = Atomic<Int>(0)
-    private let writers = Mutex<[WebSocketOutboundWriter]>([])
+    private let closers = Mutex<[@Sendable () -> Void]>([])
 
     func opened(_ writer: WebSocketOutboundWriter) {
-        self.writers.withLock { $0.append(writer) }
+        self.closers.withLock {
+            $0.append { Task { try? await writer.close(.normalClosure, reason: "benchmark over") } }
+        }
+    }
+
+    func opened(_ channel: any Channel) {
+        self.closers.withLock { $0.append { channel.closeWebSocket() } }
     }
 
     func subscribedOne() {
@@ -50,8 +57,6 @@ final class RunProgress: Sendable {
     }
 
     func closeAll() {
-        for writer in self.writers.withLock({ $0 }) {
-            Task { try? await writer.close(.normalClosure, reason: "benchmark over") }
-        }
+        for close in self.closers.withLock({ $0 }) { close() }
     }
 }

@@ -34,7 +34,7 @@ struct SignalsBench: AsyncParsableCommand {
         let outcome = try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 0..<self.shape.clients {
                 group.addTask {
-                    await run.subscribe(to: n % channels, named: channelNames[n % channels], at: targets[n % targets.count], logger: logger)
+                    await run.subscribe(to: n % channels, named: channelNames[n % channels], at: targets[n % targets.count])
                 }
             }
             guard await run.progress.waitForSubscribers(self.shape.clients, limit: .seconds(120)) else {

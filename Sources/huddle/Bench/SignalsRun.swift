@@ -1,5 +1,6 @@
 import HummingbirdWSClient
 import Logging
+import NIOCore
 import NIOWebSocket
 import Synchronization
 
@@ -71,32 +72,31 @@ final class SignalsRun: Sendable {
         #"{"type":"subscribe","channel":"\#(channel)","since":-1}"#
     }
 
-    /// One subscriber of channel number `channel`: counts and times every signal it receives.
-    func subscribe(to channel: Int, named name: String, at target: BenchTarget, logger: Logger) async {
+    /// One subscriber of channel number `channel`: counts and times every signal it receives,
+    /// in a handler on the connection's event loop (``SignalSubscriber``); returns when the
+    /// connection has closed.
+    func subscribe(to channel: Int, named name: String, at target: BenchTarget) async {
         do {
-            let close = try await WebSocketClient.connect(url: target.realtime, logger: logger) { inbound, outbound, _ in
-                var mine = Received(channel: channel)
-                defer { self.received.withLock { [mine] in $0.append(mine) } }
-                self.progress.opened(outbound)
-                try await outbound.writeTextMessage(self.subscribeFrame(name))
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case .text(let text) = message else { continue }
-                    if let signal = BenchSignal(text) {
-                        self.count(signal, into: &mine)
-                    } else if text.utf8.starts(with: #"{"type":"subscribed""#.utf8) {
-                        self.progress.subscribedOne()
-                    } else if text.utf8.starts(with: #"{"type":"error""#.utf8) {
-                        self.error("subscriber error")
-                    }
-                }
-            }
-            if let close, close.closeCode != .normalClosure { self.error("subscriber closed \(close.closeCode)") }
+            let connection = try await BenchSocket.connect(to: target) { SignalSubscriber(run: self, channel: channel) }
+            self.progress.opened(connection)
+            try await connection.writeAndFlush(BenchSocket.text(self.subscribeFrame(name), allocator: connection.allocator))
+            try? await connection.closeFuture.get()
         } catch {
             self.error("subscriber connection failed")
         }
     }
 
-    private func count(_ signal: BenchSignal, into mine: inout Received) {
+    /// Called once by each subscriber when its connection has ended.
+    func report(_ mine: Received, closedWith code: WebSocketErrorCode?) {
+        self.received.withLock { $0.append(mine) }
+        if let code, code != .normalClosure { self.error("subscriber closed \(code)") }
+    }
+
+    func subscriberError() {
+        self.error("subscriber error")
+    }
+
+    func count(_ signal: BenchSignal, into mine: inout Received) {
         guard signal.sentAt >= self.measuredFrom.load(ordering: .relaxed) else { return }
         mine.latencies.record(self.clock.now - (self.base + .nanoseconds(signal.sentAt)))
         // Mutated in place: a copy taken out of the dictionary would copy the array per delivery.
@@ -178,15 +178,56 @@ final class SignalsRun: Sendable {
     }
 }
 
-/// The three numbers of a bench signal, read from the frame's text without a JSON parse (the
+/// One subscriber's connection: subscribes once upgraded, then counts what arrives, on its
+/// event loop; hands its counts to the run when the connection ends.
+final class SignalSubscriber: BenchSocketHandler, @unchecked Sendable {
+    // @unchecked: created on, and only ever used on, its channel's event loop.
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let run: SignalsRun
+    private var mine: SignalsRun.Received
+    private var closeCode: WebSocketErrorCode?
+
+    init(run: SignalsRun, channel: Int) {
+        self.run = run
+        self.mine = SignalsRun.Received(channel: channel)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.handle(self.unwrapInboundIn(data), context: context)
+    }
+
+    func textFrame(_ payload: ByteBuffer, context: ChannelHandlerContext) {
+        payload.withUnsafeReadableBytes { bytes in
+            if let signal = BenchSignal(bytes) {
+                self.run.count(signal, into: &self.mine)
+            } else if bytes.starts(with: #"{"type":"subscribed""#.utf8) {
+                self.run.progress.subscribedOne()
+            } else if bytes.starts(with: #"{"type":"error""#.utf8) {
+                self.run.subscriberError()
+            }
+        }
+    }
+
+    func serverClosed(with code: WebSocketErrorCode?) {
+        self.closeCode = code
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.run.report(self.mine, closedWith: self.closeCode ?? .unknown(1006))
+        context.fireChannelInactive()
+    }
+}
+
+/// The three numbers of a bench signal, read from the frame's bytes without a JSON parse (the
 /// server passes a client's `data` through as sent: `{"p":1,"s":2,"t":3}`).
 struct BenchSignal {
     var publisher: Int
     var sequence: Int
     var sentAt: Int64
 
-    init?(_ text: String) {
-        let bytes = Array(text.utf8)
+    init?(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.starts(with: #"{"type":"signal""#.utf8),
             let data = Self.end(of: #""data":{"p":"#, in: bytes), let publisher = Self.integer(in: bytes, at: data),
             let s = Self.end(of: #","s":"#, in: bytes, from: data), let sequence = Self.integer(in: bytes, at: s),
@@ -197,7 +238,7 @@ struct BenchSignal {
         self.sentAt = sentAt
     }
 
-    private static func end(of needle: String, in bytes: [UInt8], from start: Int = 0) -> Int? {
+    private static func end(of needle: String, in bytes: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
         let needle = Array(needle.utf8)
         guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
         for index in start...(bytes.count - needle.count) where bytes[index..<(index + needle.count)].elementsEqual(needle) {
@@ -206,7 +247,7 @@ struct BenchSignal {
         return nil
     }
 
-    private static func integer(in bytes: [UInt8], at start: Int) -> Int64? {
+    private static func integer(in bytes: UnsafeRawBufferPointer, at start: Int) -> Int64? {
         var value: Int64 = 0
         var index = start
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
