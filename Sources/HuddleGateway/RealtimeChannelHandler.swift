@@ -95,6 +95,17 @@ final class RealtimeChannelHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.fireChannelInactive()
     }
 
+    /// The client shut its side (the HTTP server allows half-closed sockets): it will send
+    /// nothing more, not even the answer to a close or a ping, so the connection is over now,
+    /// not when the next ping finds it silent.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .some(ChannelEvent.inputClosed) = event as? ChannelEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             self.session?.assumeIsolated { $0.becameWritable() }

@@ -246,6 +246,30 @@ def test_a_half_open_client_is_reaped_and_one_that_answers_pings_is_not(huddle_f
     lively.close()
 
 
+def test_a_client_that_half_closes_is_closed_and_ends_its_session(huddle_factory):
+    """A client that shuts its side (FIN, no close frame, as websocket-client's shutdown does
+    after a 1012) sends nothing more: the server closes the socket and the session ends, rather
+    than holding it until the next ping finds it silent (which made every drain wait its whole
+    timeout for such clients)."""
+    huddle = huddle_factory(args=["--ws-ping-interval", "600"])
+    client = RawSocket(huddle)
+    client.expect("welcome")
+    client.send_json({"type": "subscribe", "channel": f"counter:half-{uuid.uuid4().hex[:8]}"})
+    client.expect("subscribed")
+    client.sock.shutdown(socket.SHUT_WR)
+    while True:  # until the server's FIN: anything before it is read and dropped
+        try:
+            client.recv_frame()
+        except EOFError:
+            break
+
+    def connections() -> float:
+        text = requests.get(huddle.url("/metrics"), timeout=LIMIT).text
+        return next(float(line.split()[-1]) for line in text.splitlines() if line.startswith("huddle_websocket_connections "))
+
+    assert wait_until(lambda: connections() == 0, limit=LIMIT), connections()
+
+
 def _rss_kib(pid: int) -> int:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
