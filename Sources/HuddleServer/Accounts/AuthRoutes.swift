@@ -24,9 +24,11 @@ struct AuthRoutes {
         let auth = router.group("api/v1/auth")
         auth.post("register") { request, context in
             let input = try await request.decode(as: RegisterInput.self, context: context)
-            try self.authority.admitRegistration(from: self.client(request, context))
-            let user = try await self.registry.create(
-                username: input.username, email: input.email, password: input.password, displayName: input.displayName)
+            let user = try await SessionAuthority.pausingRefusals {
+                try self.authority.admitRegistration(from: self.client(request, context))
+                return try await self.registry.create(
+                    username: input.username, email: input.email, password: input.password, displayName: input.displayName)
+            }
             context.logger.info("Registered a user", metadata: ["user": .string(user.id)])
             return try self.grantResponse(try await self.authority.startSession(for: user), request: request, status: .created)
         }

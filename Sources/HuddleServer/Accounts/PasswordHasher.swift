@@ -11,7 +11,8 @@ import Glibc
 /// cooperative pool (it runs every request and WebSocket), and not on NIO's shared thread pool
 /// either, where SQLite runs: a flood of logins there made every store request wait behind it.
 /// At most `queueLimit` hashes wait or run at once; past that a login or registration is
-/// answered 503 with `Retry-After` at once instead of queueing without bound.
+/// refused with 503 and `Retry-After` instead of queueing without bound (answered after
+/// ``SessionAuthority/refusalPause``).
 struct PasswordHasher: Sendable {
     let cost: Int
     private let gate: HashGate
@@ -22,16 +23,38 @@ struct PasswordHasher: Sendable {
     }
 
     func hash(_ password: String) async throws -> String {
-        let cost = UInt8(self.cost)
-        return try await self.gate.run { Bcrypt.hash(password, cost: cost) }
+        try await self.reserving { try await $0.hash(password) }
     }
 
     func verify(_ password: String, hash: String) async throws -> Bool {
-        try await self.gate.run { Bcrypt.verify(password, hash: hash) }
+        try await self.reserving { try await $0.verify(password, hash: hash) }
+    }
+
+    /// Runs `body` holding one of the `queueLimit` places, or answers 503 at once without
+    /// running it. A login takes its place before it looks the user up: under a flood, a
+    /// refused login then costs no store read (the store is what everyone else waits for).
+    func reserving<T: Sendable>(_ body: (Hashing) async throws -> T) async throws -> T {
+        try self.gate.enter()
+        defer { self.gate.leave() }
+        return try await body(Hashing(cost: UInt8(self.cost)))
+    }
+
+    /// bcrypt for a caller holding a place (``reserving(_:)``).
+    struct Hashing: Sendable {
+        fileprivate let cost: UInt8
+
+        func hash(_ password: String) async throws -> String {
+            let cost = self.cost
+            return try await BcryptThreads.run { Bcrypt.hash(password, cost: cost) }
+        }
+
+        func verify(_ password: String, hash: String) async throws -> Bool {
+            try await BcryptThreads.run { Bcrypt.verify(password, hash: hash) }
+        }
     }
 }
 
-/// Counts the hashes in flight and runs them on ``BcryptThreads``.
+/// Counts the places taken among the hashes waiting or running.
 private final class HashGate: Sendable {
     let limit: Int
     private let inFlight = Atomic<Int>(0)
@@ -40,16 +63,15 @@ private final class HashGate: Sendable {
         self.limit = limit
     }
 
-    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
+    func enter() throws {
         guard self.inFlight.add(1, ordering: .relaxed).newValue <= self.limit else {
             self.inFlight.subtract(1, ordering: .relaxed)
             throw APIError(.serviceUnavailable, "Too many sign-ins at once; try again in a moment.", retryAfter: 1)
         }
-        defer { self.inFlight.subtract(1, ordering: .relaxed) }
-        return try await BcryptThreads.pool.runIfActive {
-            BcryptThreads.yieldToOthers()
-            return work()
-        }
+    }
+
+    func leave() {
+        self.inFlight.subtract(1, ordering: .relaxed)
     }
 }
 
@@ -58,6 +80,13 @@ private final class HashGate: Sendable {
 /// with a thread per core at normal priority, 400 logins in flight on 2 cores made board
 /// commands wait half a second (`huddle bench login-flood`, docs/BENCHMARKS.md).
 private enum BcryptThreads {
+    static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
+        try await self.pool.runIfActive {
+            self.yieldToOthers()
+            return work()
+        }
+    }
+
     static let pool: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount / 2))
         pool.start()

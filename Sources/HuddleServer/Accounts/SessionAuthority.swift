@@ -55,13 +55,34 @@ struct SessionAuthority: Sendable {
 
         let name = login.lowercased()
         let key = name + "|" + client
-        try self.admitPasswordAttempt(throttleKey: key, client: client)
-        let user = try await self.accounts.user(login: name)
-        guard try await self.checkPassword(password, of: user, throttleKey: key, client: client), let user else {
-            throw APIError(.unauthorized, "Wrong username, email or password.")
+        let found: User? = try await Self.pausingRefusals {
+            try self.admitPasswordAttempt(throttleKey: key, client: client)
+            // The place among the hashes comes first: a refused login reads nothing.
+            return try await self.passwords.reserving { hashing in
+                let user = try await self.accounts.user(login: name)
+                return try await self.checkPassword(password, of: user, throttleKey: key, client: client, with: hashing) ? user : nil
+            }
         }
+        guard let user = found else { throw APIError(.unauthorized, "Wrong username, email or password.") }
         guard user.active else { throw APIError(.forbidden, "This account is deactivated.") }
         return try await self.startSession(for: user)
+    }
+
+    /// How long a refused password attempt (429: over a limit, 503: the hashes' queue is full)
+    /// waits before it is answered. A flood's clients send their next attempt when the last
+    /// one is answered: answered at once, a few hundred connections make thousands of
+    /// requests a second that crowd out everyone else's; answered after a pause, each costs
+    /// a timer. Never longer than the `Retry-After` it sends.
+    static let refusalPause = Duration.seconds(1)
+
+    /// Runs `body`; a 429 or 503 it throws is thrown after ``refusalPause``.
+    static func pausingRefusals<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as APIError where error.status == .tooManyRequests || error.status == .serviceUnavailable {
+            try? await Task.sleep(for: self.refusalPause)
+            throw error
+        }
     }
 
     /// 429 while `throttleKey` (a login name and client) or `client` is over its limit of
@@ -75,8 +96,10 @@ struct SessionAuthority: Sendable {
     /// Whether `password` is `user`'s (the decoy's hash when nil), checked with bcrypt on the
     /// hashing threads; a failure counts against `throttleKey` and `client`, a success clears
     /// `throttleKey`'s count. Call ``admitPasswordAttempt(throttleKey:client:)`` first.
-    private func checkPassword(_ password: String, of user: User?, throttleKey key: String, client: String) async throws -> Bool {
-        let matches = try await self.passwords.verify(password, hash: user?.passwordHash ?? self.decoyHash)
+    private func checkPassword(
+        _ password: String, of user: User?, throttleKey key: String, client: String, with hashing: PasswordHasher.Hashing
+    ) async throws -> Bool {
+        let matches = try await hashing.verify(password, hash: user?.passwordHash ?? self.decoyHash)
         guard user != nil, matches else {
             self.throttle.recordFailure(key)
             // Never cleared by a success: a valid login now and then must not reset a flood.
@@ -102,13 +125,17 @@ struct SessionAuthority: Sendable {
         }
         guard problems.isEmpty, let current, let new else { throw InvalidFields(problems) }
         let key = user.username + "|" + client
-        try self.admitPasswordAttempt(throttleKey: key, client: client)
-        guard try await self.checkPassword(current, of: user, throttleKey: key, client: client) else {
-            throw APIError(
-                .unauthorized, code: "wrong_password", "The current password is wrong.",
-                fields: [AccountField.currentPassword.rawValue: "That is not your current password."])
+        let hash: String = try await Self.pausingRefusals {
+            try self.admitPasswordAttempt(throttleKey: key, client: client)
+            return try await self.passwords.reserving { hashing in
+                guard try await self.checkPassword(current, of: user, throttleKey: key, client: client, with: hashing) else {
+                    throw APIError(
+                        .unauthorized, code: "wrong_password", "The current password is wrong.",
+                        fields: [AccountField.currentPassword.rawValue: "That is not your current password."])
+                }
+                return try await hashing.hash(new)
+            }
         }
-        let hash = try await self.passwords.hash(new)
         guard try await self.accounts.update(id: user.id, UserChanges(passwordHash: hash)) != nil else {
             throw APIError(.notFound, "No such user.")
         }
