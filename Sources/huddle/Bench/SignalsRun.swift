@@ -229,17 +229,21 @@ struct BenchSignal {
 
     init?(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.starts(with: #"{"type":"signal""#.utf8),
-            let data = Self.end(of: #""data":{"p":"#, in: bytes), let publisher = Self.integer(in: bytes, at: data),
-            let s = Self.end(of: #","s":"#, in: bytes, from: data), let sequence = Self.integer(in: bytes, at: s),
-            let t = Self.end(of: #","t":"#, in: bytes, from: s), let sentAt = Self.integer(in: bytes, at: t)
+            let data = Self.end(of: Self.dataKey, in: bytes), let publisher = Self.integer(in: bytes, at: data),
+            let s = Self.end(of: Self.sequenceKey, in: bytes, from: data), let sequence = Self.integer(in: bytes, at: s),
+            let t = Self.end(of: Self.timeKey, in: bytes, from: s), let sentAt = Self.integer(in: bytes, at: t)
         else { return nil }
         self.publisher = Int(publisher)
         self.sequence = Int(sequence)
         self.sentAt = sentAt
     }
 
-    private static func end(of needle: String, in bytes: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
-        let needle = Array(needle.utf8)
+    // Built once: a delivery is parsed tens of thousands of times a second.
+    private static let dataKey = Array(#""data":{"p":"#.utf8)
+    private static let sequenceKey = Array(#","s":"#.utf8)
+    private static let timeKey = Array(#","t":"#.utf8)
+
+    private static func end(of needle: [UInt8], in bytes: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
         guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
         for index in start...(bytes.count - needle.count) where bytes[index..<(index + needle.count)].elementsEqual(needle) {
             return index + needle.count
