@@ -32,6 +32,26 @@ import Testing
         #expect(received.withLock { $0 } == [.message(message)])
     }
 
+    /// A broker that publishes immediately is awaited on the caller's own task: no task and
+    /// no timer per doorbell.
+    @Test func anImmediateBrokerPublishesOnTheCallersTask() async throws {
+        final class SameTaskBroker: Broker {
+            let publishedOn = Mutex<Int?>(nil)
+            var publishesImmediately: Bool { true }
+            func publish(_ message: BrokerMessage, to channel: String) async throws {
+                withUnsafeCurrentTask { task in self.publishedOn.withLock { $0 = task?.hashValue } }
+            }
+            func subscribe(to channel: String, _ deliver: @escaping @Sendable (BrokerDelivery) -> Void) async throws
+                -> any BrokerSubscription
+            { fatalError("not used") }
+        }
+        let broker = SameTaskBroker()
+        await broker.ring(BrokerMessage(kind: .event, offset: 1, frame: "{}"), on: "c", patience: .seconds(60))
+        let caller = withUnsafeCurrentTask { $0?.hashValue }
+        #expect(broker.publishedOn.withLock { $0 } == caller)
+        #expect(InProcessBroker().publishesImmediately)
+    }
+
     @Test func aStuckPublishDoesNotHoldTheCallerAndStillFinishes() async throws {
         let broker = StuckBroker()
         await broker.ring(BrokerMessage(kind: .event, offset: 1, frame: "{}"), on: "c", patience: .milliseconds(10))

@@ -6,6 +6,10 @@
 public protocol Broker: Sendable {
     /// Sends `message` to every current subscriber of `channel`, on every replica.
     func publish(_ message: BrokerMessage, to channel: String) async throws
+    /// Whether ``publish(_:to:)`` returns without waiting on anything outside the process (an
+    /// in-process broker): then ``ring(_:on:patience:)`` publishes inline, with no task and no
+    /// timer. False unless a broker says otherwise.
+    var publishesImmediately: Bool { get }
     /// Delivers `channel`'s messages to `deliver` until the subscription is cancelled.
     ///
     /// Returns once the subscription is active upstream, so that anything published after the
@@ -14,6 +18,10 @@ public protocol Broker: Sendable {
         to channel: String,
         _ deliver: @escaping @Sendable (BrokerDelivery) -> Void
     ) async throws -> any BrokerSubscription
+}
+
+extension Broker {
+    public var publishesImmediately: Bool { false }
 }
 
 /// A live subscription; cancel it to stop deliveries.

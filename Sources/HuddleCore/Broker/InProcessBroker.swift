@@ -12,6 +12,9 @@ public final class InProcessBroker: Broker {
 
     public init() {}
 
+    /// Publishing calls the subscribers' callbacks, which never block.
+    public var publishesImmediately: Bool { true }
+
     public func publish(_ message: BrokerMessage, to channel: String) async throws {
         // Deliver outside the lock: a subscriber may subscribe or cancel from its callback.
         let targets = self.state.withLock { Array(($0.subscribers[channel] ?? [:]).values) }

@@ -11,6 +11,8 @@ struct InstrumentedBroker: Broker {
         self.base = base
     }
 
+    var publishesImmediately: Bool { self.base.publishesImmediately }
+
     func publish(_ message: BrokerMessage, to channel: String) async throws {
         do {
             try await self.base.publish(message, to: channel)
