@@ -83,3 +83,19 @@ import Testing
         #expect(stale == 0, "reads that missed an acknowledged append")
     }
 }
+
+/// A batch runs in a transaction only when it has more than one statement; one statement is
+/// atomic and durable alone, so increments alone skip BEGIN and COMMIT.
+@Suite struct SQLiteBatchStatementTests {
+    @Test func countsTheStatementsABatchRuns() {
+        let append = SQLiteWrite.append(stream: "s:1", name: "e", data: "1", recordedAt: 0, expected: nil)
+        let increment = SQLiteWrite.increment(counter: "c")
+        let statement = SQLiteWrite.statement("DELETE FROM counters", [])
+        #expect(SQLiteWrite.statements([append]) == 1)
+        #expect(SQLiteWrite.statements([append, append]) == 2)
+        #expect(SQLiteWrite.statements([increment]) == 1)
+        #expect(SQLiteWrite.statements(Array(repeating: increment, count: 50)) == 1)
+        #expect(SQLiteWrite.statements([increment, append]) == 3)
+        #expect(SQLiteWrite.statements([statement, statement, increment]) == 3)
+    }
+}
