@@ -54,4 +54,14 @@ import Testing
         #expect(JSONValue.string("3").doubleValue == nil)
         #expect(JSONValue.string("3").integerValue == nil)
     }
+
+    /// Strings with nothing to escape take the fast path; its bytes (0xE2 starts U+2028, but
+    /// also "€") must not decide wrongly either way.
+    @Test func quotesStringsWithAndWithoutEscapes() {
+        #expect(JSONText.quoted("counter-1_a.b") == #""counter-1_a.b""#)
+        #expect(JSONText.quoted("€ Zoë 😀 </script>") == "\"€ Zoë 😀 </script>\"")
+        #expect(JSONText.quoted("a\u{2028}b\u{2029}") == #""a\u2028b\u2029""#)
+        #expect(JSONText.quoted("€\"\\\n\u{01}") == #""€\"\\\n\u0001""#)
+        #expect(JSONText.quoted("") == #""""#)
+    }
 }

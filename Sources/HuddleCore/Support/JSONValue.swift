@@ -139,6 +139,12 @@ public enum JSONText {
     /// Appends `value` as a quoted JSON string, escaping what RFC 8259 requires.
     public static func appendString(_ value: String, to text: inout String) {
         text += "\""
+        // Most strings (ids, names, counts) need no escape: one append, not a scalar at a time.
+        if !value.utf8.contains(where: Self.mayNeedEscape) {
+            text += value
+            text += "\""
+            return
+        }
         var start = value.unicodeScalars.startIndex
         var index = start
         let scalars = value.unicodeScalars
@@ -187,6 +193,12 @@ public enum JSONText {
         } else {
             text += "\(value)"
         }
+    }
+
+    /// A byte that is, or starts, something ``appendString(_:to:)`` escapes: a control
+    /// character, a quote, a backslash, or the first byte of U+2028 and U+2029 (0xE2).
+    private static func mayNeedEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2
     }
 
     private static func unicodeEscape(_ value: UInt32) -> String {

@@ -39,7 +39,10 @@ struct RequestMiddleware: RouterMiddleware {
             response.headers[.requestID] = requestID
             Self.addSecurityHeaders(to: &response.headers)
             let route = context.endpointPath ?? "unmatched"
-            Self.describe(span, request: request, route: route, status: response.status, requestID: requestID)
+            // Without a tracer (the default) the span records nothing: skip building its attributes.
+            if span.isRecording {
+                Self.describe(span, request: request, route: route, status: response.status, requestID: requestID)
+            }
             InstrumentationSystem.instrument.inject(span.context, into: &response.headers, using: TraceContextInjector())
             self.record(request, response: response, route: route, elapsed: ContinuousClock.now - start, context: context)
             return response
