@@ -31,4 +31,56 @@ import Testing
             _ = try channel.finish()
         }
     }
+
+    private func connected() throws -> (EmbeddedChannel, RequestReadTimeout) {
+        let channel = EmbeddedChannel()
+        let handler = RequestReadTimeout(headTimeout: .seconds(10), bodyTimeout: .seconds(30))
+        try channel.pipeline.syncOperations.addHandler(handler)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return (channel, handler)
+    }
+
+    private func send(_ text: String, on channel: EmbeddedChannel) throws {
+        try channel.writeInbound(ByteBuffer(string: text))
+        while try channel.readInbound(as: ByteBuffer.self) != nil {}
+    }
+
+    /// A head that stops coming is closed once its timeout has passed, not before.
+    @Test func aStalledHeadIsClosedAtItsTimeout() throws {
+        let (channel, _) = try self.connected()
+        channel.embeddedEventLoop.advanceTime(by: .seconds(5))
+        try self.send("GET / HTTP/1.1\r\nHost", on: channel)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(9))
+        #expect(channel.isActive, "the head's 10 s count from its first byte")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+    }
+
+    /// Requests that keep coming, each well within its timeout, never close the connection
+    /// (the one timer re-arms for the newest deadline), and a stall after them still does.
+    @Test func requestsThatKeepComingStayOpenAndALaterStallCloses() throws {
+        let (channel, handler) = try self.connected()
+        for _ in 0..<20 {
+            try self.send("GET / HTTP/1.1\r\nHost: x\r\n", on: channel)
+            channel.embeddedEventLoop.advanceTime(by: .seconds(6))
+            try self.send("\r\n", on: channel)
+            #expect(handler.isIdle)
+        }
+        #expect(channel.isActive)
+        try self.send("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", on: channel)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(20))
+        #expect(channel.isActive, "a body may stall for its own 30 s, longer than a head's 10 s")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(11))
+        #expect(!channel.isActive)
+    }
+
+    /// Between requests nothing is timed here: a keep-alive connection waits (Hummingbird's
+    /// idle timeout closes it, not this handler).
+    @Test func nothingIsTimedBetweenRequests() throws {
+        let (channel, handler) = try self.connected()
+        try self.send("GET / HTTP/1.1\r\n\r\n", on: channel)
+        #expect(handler.isIdle)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3600))
+        #expect(channel.isActive)
+    }
 }

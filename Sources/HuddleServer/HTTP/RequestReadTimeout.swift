@@ -41,7 +41,13 @@ final class RequestReadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     private var head: [UInt8] = []
     /// The last bytes of a chunked body, to find its end across reads.
     private var chunkTail: [UInt8] = []
+    /// When the request being read must have come (its head) or moved on (its body) by; nil
+    /// between requests.
+    private var deadline: NIODeadline?
+    /// The one timer, due at `timerDue`, never later than `deadline`: it re-arms itself when
+    /// the deadline moved later meanwhile, so a request costs a clock read, not a timer.
     private var timer: Scheduled<Void>?
+    private var timerDue = NIODeadline.distantFuture
     private static let headLimit = 96 * 1024
     private static let lastChunk = Array("\r\n0\r\n\r\n".utf8)
 
@@ -66,12 +72,12 @@ final class RequestReadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.disarm()
+        self.stopTimer()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        self.disarm()
+        self.stopTimer()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -162,13 +168,33 @@ final class RequestReadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
+        let deadline = context.eventLoop.now + timeout
+        self.deadline = deadline
+        guard self.timer == nil || self.timerDue > deadline else { return }
         self.timer?.cancel()
-        self.timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-            context.close(promise: nil)
+        self.schedule(context, at: deadline)
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at due: NIODeadline) {
+        self.timerDue = due
+        self.timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) {
+            self.timer = nil
+            guard let deadline = self.deadline else { return }
+            if deadline <= context.eventLoop.now {
+                context.close(promise: nil)
+            } else {
+                self.schedule(context, at: deadline)
+            }
         }
     }
 
+    /// Nothing is timed until the next arm; a pending timer finds no deadline and stops.
     private func disarm() {
+        self.deadline = nil
+    }
+
+    private func stopTimer() {
+        self.deadline = nil
         self.timer?.cancel()
         self.timer = nil
     }
@@ -180,7 +206,13 @@ final class RequestReadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
         var webSocketUpgrade = false
 
         init(head: [UInt8]) {
-            for line in head.split(whereSeparator: { $0 == 13 || $0 == 10 }).dropFirst() {
+            // Line by line, after the request line, without an array of lines.
+            var start = head.firstIndex(of: 10).map { $0 + 1 } ?? head.endIndex
+            while start < head.endIndex {
+                let end = head[start...].firstIndex(of: 10) ?? head.endIndex
+                var line = head[start..<end]
+                start = end + 1
+                if line.last == 13 { line = line.dropLast() }
                 guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
                 // Names compared as bytes: only the three that matter become strings.
                 let name = line[..<colon]
