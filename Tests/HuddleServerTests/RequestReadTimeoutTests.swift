@@ -45,15 +45,25 @@ import Testing
         while try channel.readInbound(as: ByteBuffer.self) != nil {}
     }
 
-    /// A head that stops coming is closed once its timeout has passed, not before.
+    /// A head that stops coming is closed once its timeout has passed, not before: the first
+    /// one's counted from the accept, a later one's from its first byte.
     @Test func aStalledHeadIsClosedAtItsTimeout() throws {
-        let (channel, _) = try self.connected()
-        channel.embeddedEventLoop.advanceTime(by: .seconds(5))
-        try self.send("GET / HTTP/1.1\r\nHost", on: channel)
-        channel.embeddedEventLoop.advanceTime(by: .seconds(9))
-        #expect(channel.isActive, "the head's 10 s count from its first byte")
-        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
-        #expect(!channel.isActive)
+        let (first, _) = try self.connected()
+        first.embeddedEventLoop.advanceTime(by: .seconds(5))
+        try self.send("GET / HTTP/1.1\r\nHost", on: first)
+        first.embeddedEventLoop.advanceTime(by: .seconds(4))
+        #expect(first.isActive)
+        first.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!first.isActive, "the first head's 10 s count from the accept")
+
+        let (later, _) = try self.connected()
+        try self.send("GET / HTTP/1.1\r\n\r\n", on: later)
+        later.embeddedEventLoop.advanceTime(by: .seconds(5))
+        try self.send("GET / HTTP/1.1\r\nHost", on: later)
+        later.embeddedEventLoop.advanceTime(by: .seconds(9))
+        #expect(later.isActive, "a later head's 10 s count from its first byte")
+        later.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!later.isActive)
     }
 
     /// Requests that keep coming, each well within its timeout, never close the connection
