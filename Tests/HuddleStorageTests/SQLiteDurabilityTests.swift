@@ -38,6 +38,17 @@ import Testing
         }
     }
 
+    /// A batch's statement journal stays in memory: `temp_store = MEMORY` (2) on the write
+    /// connection, which is what `query` runs on.
+    @Test func temporaryFilesAreKeptInMemory() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try await SQLiteStorage.open(path: directory.path + "/huddle.sqlite", logger: quietLogger)
+        let rows = try await database.query("PRAGMA temp_store")
+        #expect(rows.first?.column("temp_store")?.integer == 2)
+        try await database.close()
+    }
+
     @Test func migratingTwiceIsHarmless() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

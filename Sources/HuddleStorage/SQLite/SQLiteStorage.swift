@@ -70,7 +70,10 @@ public final class SQLiteStorage: Sendable {
 
     /// Pages read through a memory map, not a system call each, and 16 MiB of them cached per
     /// connection (SQLite's default is 2 MiB): reads of a big file stay off the disk path.
-    static let memory = ["mmap_size = 268435456", "cache_size = -16384"]
+    /// Temporary files in memory too: a multi-row insert inside a batch's transaction keeps a
+    /// statement journal (to undo just that statement), which SQLite otherwise writes to a
+    /// temporary file, a write system call per page it changes.
+    static let memory = ["mmap_size = 268435456", "cache_size = -16384", "temp_store = MEMORY"]
 
     private static func configure(_ connection: SQLiteConnection, pragmas: [String]) async throws {
         for pragma in pragmas {
