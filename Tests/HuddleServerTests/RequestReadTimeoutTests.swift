@@ -45,25 +45,28 @@ import Testing
         while try channel.readInbound(as: ByteBuffer.self) != nil {}
     }
 
+    /// Expects `channel` to be closed `seconds` from now: open a second before, closed a second
+    /// after.
+    private func expectClosed(_ channel: EmbeddedChannel, in seconds: Int64, _ comment: Comment) {
+        channel.embeddedEventLoop.advanceTime(by: .seconds(seconds - 1))
+        #expect(channel.isActive, comment)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive, comment)
+    }
+
     /// A head that stops coming is closed once its timeout has passed, not before: the first
     /// one's counted from the accept, a later one's from its first byte.
     @Test func aStalledHeadIsClosedAtItsTimeout() throws {
         let (first, _) = try self.connected()
         first.embeddedEventLoop.advanceTime(by: .seconds(5))
         try self.send("GET / HTTP/1.1\r\nHost", on: first)
-        first.embeddedEventLoop.advanceTime(by: .seconds(4))
-        #expect(first.isActive)
-        first.embeddedEventLoop.advanceTime(by: .seconds(2))
-        #expect(!first.isActive, "the first head's 10 s count from the accept")
+        self.expectClosed(first, in: 5, "the first head's 10 s count from the accept")
 
         let (later, _) = try self.connected()
         try self.send("GET / HTTP/1.1\r\n\r\n", on: later)
         later.embeddedEventLoop.advanceTime(by: .seconds(5))
         try self.send("GET / HTTP/1.1\r\nHost", on: later)
-        later.embeddedEventLoop.advanceTime(by: .seconds(9))
-        #expect(later.isActive, "a later head's 10 s count from its first byte")
-        later.embeddedEventLoop.advanceTime(by: .seconds(2))
-        #expect(!later.isActive)
+        self.expectClosed(later, in: 10, "a later head's 10 s count from its first byte")
     }
 
     /// Requests that keep coming, each well within its timeout, never close the connection
@@ -78,10 +81,7 @@ import Testing
         }
         #expect(channel.isActive)
         try self.send("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", on: channel)
-        channel.embeddedEventLoop.advanceTime(by: .seconds(20))
-        #expect(channel.isActive, "a body may stall for its own 30 s, longer than a head's 10 s")
-        channel.embeddedEventLoop.advanceTime(by: .seconds(11))
-        #expect(!channel.isActive)
+        self.expectClosed(channel, in: 30, "a body may stall for its own 30 s, longer than a head's 10 s")
     }
 
     /// Between requests nothing is timed here: a keep-alive connection waits (Hummingbird's
